@@ -1,0 +1,125 @@
+// The binary protocol between the tracer helper and the core; a mirror of
+// hypervisor/tracer/protocol.h (offsets are the C structs' on x86_64).
+
+export const MSG = {
+  CONFIG: 1,
+  REPLY: 2,
+  SIGNAL: 3,
+  STARTED: 101,
+  SYSCALL: 102,
+  FORK: 103,
+  EXEC: 104,
+  EXIT: 105,
+  END: 106,
+  NOTE: 107,
+} as const;
+
+export const CFG_TRACE_ALL = 1;
+export const CFG_NO_FILTER = 2;
+
+export const PHASE_ENTRY = 1;
+export const PHASE_EXIT = 2;
+
+export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3 } as const;
+export type Action = (typeof ACTION)[keyof typeof ACTION];
+
+export const FORK_KIND = { 1: 'fork', 2: 'vfork', 3: 'clone' } as const;
+
+/** A call stopped at entry or exit, waiting for a reply. */
+export interface SyscallEvent {
+  type: typeof MSG.SYSCALL;
+  tid: number;
+  tgid: number;
+  nr: number;
+  phase: number;
+  cls: number;
+  args: bigint[];
+  ret: bigint;
+  arch: number;
+}
+export interface StartedEvent { type: typeof MSG.STARTED; pid: number }
+export interface ForkEvent {
+  type: typeof MSG.FORK;
+  parent: number;
+  child: number;
+  childTgid: number;
+  kind: 'fork' | 'vfork' | 'clone';
+  flags: bigint;
+}
+export interface ExecEvent { type: typeof MSG.EXEC; tid: number; oldTid: number }
+export interface ExitEvent { type: typeof MSG.EXIT; tid: number; status: number }
+export interface EndEvent { type: typeof MSG.END; status: number }
+export type HelperEvent = SyscallEvent | StartedEvent | ForkEvent | ExecEvent | ExitEvent | EndEvent;
+
+/** Decode one complete frame (header included). Unknown types give undefined. */
+export function decodeFrame(b: Buffer): HelperEvent | undefined {
+  const type = b.readUInt32LE(4);
+  switch (type) {
+    case MSG.SYSCALL: {
+      const args: bigint[] = [];
+      for (let i = 0; i < 6; i++) args.push(b.readBigUInt64LE(24 + 8 * i));
+      return {
+        type, tid: b.readInt32LE(8), tgid: b.readInt32LE(12), nr: b.readInt32LE(16),
+        phase: b.readUInt16LE(20), cls: b.readUInt16LE(22), args,
+        ret: b.readBigInt64LE(72), arch: b.readUInt32LE(80),
+      };
+    }
+    case MSG.STARTED: return { type, pid: b.readInt32LE(8) };
+    case MSG.FORK: {
+      const k = b.readInt32LE(20) as 1 | 2 | 3;
+      return {
+        type, parent: b.readInt32LE(8), child: b.readInt32LE(12), childTgid: b.readInt32LE(16),
+        kind: FORK_KIND[k] ?? 'clone', flags: b.readBigUInt64LE(24),
+      };
+    }
+    case MSG.EXEC: return { type, tid: b.readInt32LE(8), oldTid: b.readInt32LE(12) };
+    case MSG.EXIT: return { type, tid: b.readInt32LE(8), status: b.readInt32LE(12) };
+    case MSG.END: return { type, status: b.readInt32LE(8) };
+    default: return undefined;
+  }
+}
+
+export function encodeConfig(flags: number, filter: Buffer): Buffer {
+  const b = Buffer.alloc(16 + filter.length);
+  b.writeUInt32LE(b.length, 0);
+  b.writeUInt32LE(MSG.CONFIG, 4);
+  b.writeUInt32LE(flags, 8);
+  b.writeUInt32LE(filter.length / 8, 12);
+  filter.copy(b, 16);
+  return b;
+}
+
+export function encodeReply(tid: number, action: Action, value: bigint = 0n): Buffer {
+  const b = Buffer.alloc(24);
+  b.writeUInt32LE(24, 0);
+  b.writeUInt32LE(MSG.REPLY, 4);
+  b.writeInt32LE(tid, 8);
+  b.writeUInt32LE(action, 12);
+  b.writeBigInt64LE(value, 16);
+  return b;
+}
+
+export function encodeSignal(sig: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32LE(16, 0);
+  b.writeUInt32LE(MSG.SIGNAL, 4);
+  b.writeInt32LE(sig, 8);
+  return b;
+}
+
+/** Splits a byte stream into frames. */
+export class FrameReader {
+  private buf: Buffer = Buffer.alloc(0);
+  push(chunk: Buffer, onFrame: (frame: Buffer) => void): void {
+    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
+    let off = 0;
+    while (this.buf.length - off >= 8) {
+      const len = this.buf.readUInt32LE(off);
+      if (len < 8) throw new Error(`bad frame length ${len} from the tracer helper`);
+      if (this.buf.length - off < len) break;
+      onFrame(this.buf.subarray(off, off + len));
+      off += len;
+    }
+    this.buf = off === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(off);
+  }
+}

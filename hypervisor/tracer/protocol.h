@@ -1,0 +1,122 @@
+/* Binary protocol between the tracer helper (C) and the hypervisor core
+ * (TypeScript, hypervisor/core/protocol.ts mirrors this file).
+ *
+ * The helper's fd 3 is a stream socket to the core. Every message is a
+ * little-endian frame that starts with a 32-bit total length (header
+ * included) and a 32-bit type. Field offsets are fixed; both sides are
+ * x86_64, so the C structs below are the wire format. */
+#ifndef VU_PROTOCOL_H
+#define VU_PROTOCOL_H
+#include <stdint.h>
+
+#define VU_CONTROL_FD 3
+
+/* core -> helper */
+enum {
+	VU_CONFIG = 1, /* vu_config + filter instructions; sent once, first */
+	VU_REPLY = 2,  /* answer to a VU_SYSCALL that waits for one */
+	VU_SIGNAL = 3, /* deliver a signal to the guest (forwarded from vu) */
+};
+
+/* helper -> core */
+enum {
+	VU_STARTED = 101, /* the guest's first process exists (pid) */
+	VU_SYSCALL = 102, /* a call stopped at entry or exit, waits for VU_REPLY */
+	VU_FORK = 103,    /* a new process or thread (async) */
+	VU_EXEC = 104,    /* a process called execve successfully (async) */
+	VU_EXIT = 105,    /* a thread or process is gone (async) */
+	VU_END = 106,     /* every guest is gone; the helper exits after this */
+	VU_NOTE = 107,    /* a line of text the core should log (errors) */
+};
+
+/* VU_CONFIG flags */
+#define VU_CFG_TRACE_ALL 1u /* every call stops at entry and exit (--trace) */
+#define VU_CFG_NO_FILTER 2u /* install no seccomp filter */
+
+struct vu_hdr {
+	uint32_t len;
+	uint32_t type;
+};
+
+struct vu_config {
+	struct vu_hdr h;
+	uint32_t flags;
+	uint32_t filter_len; /* number of struct sock_filter that follow */
+};
+
+/* Phases of VU_SYSCALL */
+#define VU_PHASE_ENTRY 1
+#define VU_PHASE_EXIT 2
+
+struct vu_syscall {
+	struct vu_hdr h;
+	int32_t tid;
+	int32_t tgid;
+	int32_t nr;
+	uint16_t phase;
+	uint16_t cls; /* seccomp RET_DATA: the call's class, 0 when traced without filter */
+	uint64_t args[6];
+	int64_t ret; /* exit phase: the result (negative errno on error) */
+	uint32_t arch;
+	uint32_t pad;
+};
+
+/* Actions of VU_REPLY */
+enum {
+	VU_RESUME = 1,        /* run the call in the kernel as it is */
+	VU_RESUME_EXIT = 2,   /* as VU_RESUME, and report the exit too */
+	VU_SKIP = 3,          /* do not run the call; its result is `value` */
+};
+
+struct vu_reply {
+	struct vu_hdr h;
+	int32_t tid;
+	uint32_t action;
+	int64_t value;
+};
+
+struct vu_signal {
+	struct vu_hdr h;
+	int32_t sig;
+	int32_t pad;
+};
+
+struct vu_started {
+	struct vu_hdr h;
+	int32_t pid;
+	int32_t pad;
+};
+
+/* kinds of VU_FORK */
+#define VU_FORK_FORK 1
+#define VU_FORK_VFORK 2
+#define VU_FORK_CLONE 3
+
+struct vu_fork {
+	struct vu_hdr h;
+	int32_t parent; /* tid of the caller */
+	int32_t child;  /* tid of the new thread or process */
+	int32_t child_tgid;
+	int32_t kind;
+	uint64_t flags; /* clone flags (SIGCHLD for fork) */
+};
+
+struct vu_exec {
+	struct vu_hdr h;
+	int32_t tid;     /* the thread-group id that now runs the new image */
+	int32_t old_tid; /* the thread that called execve (differs from tid when not the leader) */
+};
+
+struct vu_exit {
+	struct vu_hdr h;
+	int32_t tid;
+	int32_t status; /* wait status as waitpid reports it */
+};
+
+struct vu_end {
+	struct vu_hdr h;
+	int32_t status; /* wait status of the guest's first process */
+	int32_t pad;
+};
+
+#endif

@@ -1,0 +1,23 @@
+/* The helper's table of traced threads, keyed by tid (open addressing). */
+#ifndef VU_THREADS_H
+#define VU_THREADS_H
+#include <sys/types.h>
+
+struct thread {
+	pid_t tid;        /* 0: free slot */
+	pid_t tgid;
+	int nr;           /* the call in progress (for the exit report) */
+	int waiting;      /* VU_PHASE_* while the core has not replied */
+	int pending_sig;  /* a signal that arrived before the thread was announced */
+	unsigned stopped : 1;    /* in a ptrace stop we have not resumed */
+	unsigned announced : 1;  /* the core knows this thread (fork event seen) */
+	unsigned hidden : 1;     /* the helper's child before its execve */
+	unsigned want_exit : 1;  /* resume with PTRACE_SYSCALL to see the exit */
+	unsigned entry_sent : 1; /* the core saw the entry of the call in progress */
+};
+
+struct thread *thread_find(pid_t tid);
+struct thread *thread_add(pid_t tid, pid_t tgid);
+void thread_remove(struct thread *t);
+
+#endif

@@ -1,0 +1,495 @@
+/* vu-tracer: the ptrace/seccomp helper of vu.
+ *
+ * Started by the TypeScript core with a control socket on fd 3. It reads a
+ * VU_CONFIG frame (flags + the seccomp filter the core generated), forks the
+ * guest, attaches with PTRACE_SEIZE, and then runs one event loop:
+ *   - ptrace stops of every guest thread (waitpid on SIGCHLD via signalfd),
+ *   - frames from the core (replies, signals to forward).
+ * Calls that cannot touch anything virtual are resumed here (fast path);
+ * the others are sent to the core, and the thread stays stopped until the
+ * core replies, while every other thread keeps running.
+ *
+ * ptrace is thread-affine: this process is single-threaded on purpose. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "protocol.h"
+#include "threads.h"
+#include "wire.h"
+
+#ifndef PTRACE_GET_SYSCALL_INFO
+#define PTRACE_GET_SYSCALL_INFO 0x420e
+#endif
+#define SYSCALL_INFO_ENTRY 1
+#define SYSCALL_INFO_EXIT 2
+#define SYSCALL_INFO_SECCOMP 3
+
+/* The kernel's struct ptrace_syscall_info (linux/ptrace.h clashes with
+ * sys/ptrace.h, so the ABI layout is spelled out here). */
+struct syscall_info {
+	uint8_t op;
+	uint8_t pad[3];
+	uint32_t arch;
+	uint64_t ip;
+	uint64_t sp;
+	union {
+		struct { uint64_t nr; uint64_t args[6]; } entry;
+		struct { int64_t rval; uint8_t is_error; } exit;
+		struct { uint64_t nr; uint64_t args[6]; uint32_t ret_data; } seccomp;
+	};
+};
+
+/* Class numbers carried in SECCOMP_RET_DATA; the same order as
+ * SyscallClass in hypervisor/core/filter.ts. */
+enum { CLS_NEVER = 0, CLS_FD, CLS_PATH, CLS_AT, CLS_SOCKET, CLS_PROCESS, CLS_CWD, CLS_MGMT, CLS_OTHER };
+
+static uint32_t cfg_flags;
+static struct sock_filter *filter;
+static uint32_t filter_len;
+static pid_t main_pid;
+static int main_status = -1;
+static int tty_fd = -1;         /* the terminal the guest got as foreground, or -1 */
+static pid_t saved_fg_pgrp = -1;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "vu-tracer: %s: %s\n", what, strerror(errno));
+	exit(125);
+}
+
+/* ---------- starting the guest ---------- */
+
+/* Resolve CMD like execvp would, before forking, so that a missing program
+ * is reported the way a shell reports it and the trace starts at execve. */
+static char *resolve_command(const char *cmd, int *status)
+{
+	static char buf[PATH_MAX];
+	*status = 0;
+	if (strchr(cmd, '/')) {
+		if (access(cmd, F_OK) != 0) {
+			fprintf(stderr, "vu: %s: %s\n", cmd, strerror(errno));
+			*status = 127;
+			return NULL;
+		}
+		return (char *)cmd;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path) path = "/usr/local/bin:/usr/bin:/bin";
+	int found_noexec = 0;
+	while (*path) {
+		const char *end = strchrnul(path, ':');
+		size_t n = (size_t)(end - path);
+		if (n == 0) snprintf(buf, sizeof buf, "%s", cmd);
+		else snprintf(buf, sizeof buf, "%.*s/%s", (int)n, path, cmd);
+		struct stat st;
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (access(buf, X_OK) == 0) return buf;
+			found_noexec = 1;
+		}
+		path = *end ? end + 1 : end;
+	}
+	if (found_noexec) {
+		fprintf(stderr, "vu: %s: Permission denied\n", cmd);
+		*status = 126;
+	} else {
+		fprintf(stderr, "vu: %s: command not found\n", cmd);
+		*status = 127;
+	}
+	return NULL;
+}
+
+/* The signals the helper ignores (the core forwards them to the guest);
+ * the guest gets back the dispositions the helper inherited. */
+static const int shielded[] = { SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU, SIGPIPE };
+static struct sigaction saved_actions[sizeof shielded / sizeof shielded[0]];
+static sigset_t saved_mask;
+
+static void guest_child(const char *file, char **argv)
+{
+	/* Back to the signal state the helper inherited. */
+	for (size_t i = 0; i < sizeof shielded / sizeof shielded[0]; i++)
+		sigaction(shielded[i], &saved_actions[i], NULL);
+	setpgid(0, 0);
+	if (tty_fd >= 0) {
+		signal(SIGTTOU, SIG_IGN);
+		tcsetpgrp(tty_fd, getpid());
+		sigaction(SIGTTOU, &saved_actions[6], NULL);
+	}
+	close(VU_CONTROL_FD);
+	/* Wait here until the helper has seized us: a TRACE filter without a
+	 * tracer would fail every traced call with ENOSYS. */
+	raise(SIGSTOP);
+	if (!(cfg_flags & VU_CFG_NO_FILTER)) {
+		struct sock_fprog prog = { .len = (unsigned short)filter_len, .filter = filter };
+		/* Without CAP_SYS_ADMIN the kernel requires no_new_privs. */
+		if (geteuid() != 0) prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+			fprintf(stderr, "vu: cannot install the seccomp filter: %s\n", strerror(errno));
+			_exit(125);
+		}
+	}
+	sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+	execv(file, argv);
+	int e = errno;
+	fprintf(stderr, "vu: %s: %s\n", argv[0], strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+static pid_t start_guest(const char *file, char **argv)
+{
+	if (isatty(0) && tcgetpgrp(0) == getpgrp()) {
+		tty_fd = 0;
+		saved_fg_pgrp = getpgrp();
+	}
+	pid_t pid = fork();
+	if (pid < 0) die("fork");
+	if (pid == 0) guest_child(file, argv);
+	setpgid(pid, pid);
+	int st;
+	if (waitpid(pid, &st, WUNTRACED) != pid) die("waitpid");
+	if (!WIFSTOPPED(st)) {
+		fprintf(stderr, "vu-tracer: the guest ended before it was traced\n");
+		exit(125);
+	}
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
+	if (ptrace(PTRACE_SEIZE, pid, 0, opts) != 0) die("PTRACE_SEIZE");
+	struct thread *t = thread_add(pid, pid);
+	t->announced = 1;
+	t->hidden = 1; /* the helper's own set-up calls are not the guest's */
+	kill(pid, SIGCONT);
+	return pid;
+}
+
+/* ---------- resuming ---------- */
+
+static void resume(struct thread *t, int sig)
+{
+	int req = ((cfg_flags & VU_CFG_TRACE_ALL) || t->want_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
+	if (ptrace(req, t->tid, 0, (long)sig) != 0 && errno != ESRCH)
+		fprintf(stderr, "vu-tracer: resume %d: %s\n", t->tid, strerror(errno));
+	t->stopped = 0;
+}
+
+/* ---------- syscall stops ---------- */
+
+static void send_syscall(struct thread *t, const struct syscall_info *si, int phase, unsigned cls)
+{
+	struct vu_syscall m;
+	memset(&m, 0, sizeof m);
+	m.h.len = sizeof m;
+	m.h.type = VU_SYSCALL;
+	m.tid = t->tid;
+	m.tgid = t->tgid;
+	m.phase = (uint16_t)phase;
+	m.cls = (uint16_t)cls;
+	m.arch = si->arch;
+	if (phase == VU_PHASE_ENTRY) {
+		m.nr = (int32_t)si->entry.nr;
+		memcpy(m.args, si->entry.args, sizeof m.args);
+		t->nr = m.nr;
+	} else {
+		m.nr = t->nr;
+		m.ret = si->exit.rval;
+	}
+	wire_send(&m, sizeof m);
+	t->waiting = phase;
+}
+
+/* Fast path: may this call touch anything virtual? Nothing is virtual
+ * until modules exist, so only management calls reach the core. */
+static int needs_core(unsigned cls)
+{
+	return cls == CLS_MGMT;
+}
+
+static void on_syscall_stop(struct thread *t, int seccomp)
+{
+	struct syscall_info si;
+	memset(&si, 0, sizeof si);
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof si, &si) <= 0) {
+		if (errno != ESRCH) fprintf(stderr, "vu-tracer: syscall info %d: %s\n", t->tid, strerror(errno));
+		return;
+	}
+	if (si.op == SYSCALL_INFO_EXIT) {
+		t->want_exit = 0;
+		if (t->hidden || !t->entry_sent) { resume(t, 0); return; }
+		t->entry_sent = 0;
+		send_syscall(t, &si, VU_PHASE_EXIT, 0);
+		return;
+	}
+	if (si.op != SYSCALL_INFO_ENTRY && si.op != SYSCALL_INFO_SECCOMP) { resume(t, 0); return; }
+	unsigned cls = seccomp ? (si.seccomp.ret_data & 0xffff) : CLS_OTHER;
+	if (t->hidden) {
+		/* The helper child's own calls before execve are not reported. */
+		if (si.entry.nr == SYS_execve) t->hidden = 0;
+		else { resume(t, 0); return; }
+	}
+	if (!(cfg_flags & VU_CFG_TRACE_ALL) && !needs_core(cls)) { resume(t, 0); return; }
+	t->entry_sent = 1;
+	send_syscall(t, &si, VU_PHASE_ENTRY, cls);
+}
+
+static void apply_reply(const struct vu_reply *r)
+{
+	struct thread *t = thread_find(r->tid);
+	if (!t || !t->waiting) {
+		fprintf(stderr, "vu-tracer: reply for a thread that does not wait: %d\n", r->tid);
+		return;
+	}
+	int phase = t->waiting;
+	t->waiting = 0;
+	switch (r->action) {
+	case VU_RESUME:
+		resume(t, 0);
+		break;
+	case VU_RESUME_EXIT:
+		t->want_exit = 1;
+		resume(t, 0);
+		break;
+	case VU_SKIP: {
+		struct user_regs_struct regs;
+		if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) break;
+		if (phase == VU_PHASE_ENTRY) regs.orig_rax = (unsigned long long)-1;
+		regs.rax = (unsigned long long)r->value;
+		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+		t->entry_sent = 0;
+		resume(t, 0);
+		break;
+	}
+	default:
+		fprintf(stderr, "vu-tracer: unknown reply action %u\n", r->action);
+		resume(t, 0);
+	}
+}
+
+/* ---------- process events ---------- */
+
+static void on_fork_event(struct thread *t, int event)
+{
+	unsigned long msg = 0;
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &msg);
+	pid_t child = (pid_t)msg;
+	struct user_regs_struct regs;
+	uint64_t flags = SIGCHLD;
+	int kind = event == PTRACE_EVENT_FORK ? VU_FORK_FORK : event == PTRACE_EVENT_VFORK ? VU_FORK_VFORK : VU_FORK_CLONE;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
+		if (regs.orig_rax == SYS_clone) flags = regs.rdi;
+		else if (regs.orig_rax == SYS_clone3) {
+			/* struct clone_args starts with the 64-bit flags */
+			struct iovec local = { &flags, sizeof flags }, remote = { (void *)regs.rdi, sizeof flags };
+			if (process_vm_readv(t->tid, &local, 1, &remote, 1, 0) != sizeof flags) flags = 0;
+		} else if (regs.orig_rax == SYS_vfork) flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+	}
+	pid_t tgid = (flags & CLONE_THREAD) ? t->tgid : child;
+	struct thread *c = thread_find(child);
+	if (!c) c = thread_add(child, tgid);
+	else c->tgid = tgid;
+	c->hidden = 0;
+	struct vu_fork m = { { sizeof m, VU_FORK }, t->tid, child, tgid, kind, flags };
+	wire_send(&m, sizeof m);
+	c->announced = 1;
+	if (c->stopped) resume(c, c->pending_sig);
+	resume(t, 0);
+}
+
+static void on_exec_event(struct thread *t)
+{
+	unsigned long old = 0;
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &old);
+	if ((pid_t)old != t->tid) {
+		/* execve from a non-main thread: the caller now has the leader's
+		 * tid; its old entry is gone without an exit report. */
+		struct thread *o = thread_find((pid_t)old);
+		if (o) {
+			t->entry_sent = o->entry_sent;
+			t->nr = o->nr;
+			thread_remove(o);
+		}
+	}
+	t->waiting = 0;
+	t->hidden = 0;
+	struct vu_exec m = { { sizeof m, VU_EXEC }, t->tid, (int32_t)old };
+	wire_send(&m, sizeof m);
+	resume(t, 0);
+}
+
+static void on_gone(pid_t tid, int status)
+{
+	struct thread *t = thread_find(tid);
+	if (t) thread_remove(t);
+	if (tid == main_pid) main_status = status;
+	struct vu_exit m = { { sizeof m, VU_EXIT }, tid, status };
+	wire_send(&m, sizeof m);
+}
+
+static void on_wait_status(pid_t tid, int st)
+{
+	if (WIFEXITED(st) || WIFSIGNALED(st)) { on_gone(tid, st); return; }
+	if (!WIFSTOPPED(st)) return;
+	struct thread *t = thread_find(tid);
+	if (!t) {
+		/* A new child can report before its parent's fork event:
+		 * it waits, stopped, until the core has heard of it. */
+		t = thread_add(tid, tid);
+	}
+	t->stopped = 1;
+	int sig = WSTOPSIG(st);
+	int event = (unsigned)st >> 16;
+	if (sig == (SIGTRAP | 0x80)) { on_syscall_stop(t, 0); return; }
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP: on_syscall_stop(t, 1); return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE: on_fork_event(t, event); return;
+	case PTRACE_EVENT_EXEC: on_exec_event(t); return;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* group-stop: stay stopped, as without a tracer, but let
+			 * SIGCONT and the real parent's wait see it */
+			ptrace(PTRACE_LISTEN, tid, 0, 0);
+			t->stopped = 0;
+			return;
+		}
+		if (t->announced) resume(t, 0);
+		return;
+	case 0:
+		/* signal-delivery stop: the signal is the guest's, deliver it */
+		if (!t->announced) { t->pending_sig = sig; return; }
+		resume(t, sig);
+		return;
+	default:
+		resume(t, 0);
+	}
+}
+
+/* ---------- frames from the core ---------- */
+
+static void on_frame(const struct vu_hdr *h)
+{
+	switch (h->type) {
+	case VU_REPLY:
+		if (h->len >= sizeof(struct vu_reply)) apply_reply((const struct vu_reply *)h);
+		break;
+	case VU_SIGNAL:
+		if (h->len >= sizeof(struct vu_signal)) kill(main_pid, ((const struct vu_signal *)h)->sig);
+		break;
+	default:
+		fprintf(stderr, "vu-tracer: unknown frame type %u\n", h->type);
+	}
+}
+
+static void read_config(void)
+{
+	struct vu_config c;
+	if (wire_read_exact(&c, sizeof c) != 0 || c.h.type != VU_CONFIG) {
+		fprintf(stderr, "vu-tracer: no configuration from the core\n");
+		exit(125);
+	}
+	cfg_flags = c.flags;
+	filter_len = c.filter_len;
+	if (filter_len > BPF_MAXINSNS) { fprintf(stderr, "vu-tracer: filter too long\n"); exit(125); }
+	filter = calloc(filter_len ? filter_len : 1, sizeof *filter);
+	if (filter_len && wire_read_exact(filter, filter_len * sizeof *filter) != 0) {
+		fprintf(stderr, "vu-tracer: short filter\n");
+		exit(125);
+	}
+	if (filter_len == 0) cfg_flags |= VU_CFG_NO_FILTER;
+}
+
+static void restore_terminal(void)
+{
+	if (tty_fd < 0) return;
+	signal(SIGTTOU, SIG_IGN);
+	tcsetpgrp(tty_fd, saved_fg_pgrp);
+}
+
+int main(int argc, char **argv)
+{
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "--") == 0) first = 2;
+	if (first >= argc) {
+		fprintf(stderr, "usage: vu-tracer -- CMD [ARGS...]  (started by vu, control socket on fd 3)\n");
+		return 125;
+	}
+	/* Die with the core: PTRACE_O_EXITKILL then kills every guest. */
+	pid_t parent = getppid();
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) return 125;
+
+	for (size_t i = 0; i < sizeof shielded / sizeof shielded[0]; i++) {
+		struct sigaction ign = { .sa_handler = SIG_IGN };
+		sigaction(shielded[i], &ign, &saved_actions[i]);
+	}
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &saved_mask);
+	int sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sfd < 0) die("signalfd");
+
+	wire_init(VU_CONTROL_FD);
+	read_config();
+	int status;
+	char *file = resolve_command(argv[first], &status);
+	if (!file) {
+		struct vu_end e = { { sizeof e, VU_END }, status << 8, 0 };
+		wire_send(&e, sizeof e);
+		wire_flush();
+		return status;
+	}
+	main_pid = start_guest(file, argv + first);
+	struct vu_started s = { { sizeof s, VU_STARTED }, main_pid, 0 };
+	wire_send(&s, sizeof s);
+
+	for (;;) {
+		struct signalfd_siginfo ssi;
+		while (read(sfd, &ssi, sizeof ssi) > 0) {}
+		int st;
+		pid_t tid;
+		while ((tid = waitpid(-1, &st, __WALL | WNOHANG)) > 0) on_wait_status(tid, st);
+		if (tid < 0 && errno == ECHILD) break;
+		wire_flush();
+		struct pollfd pfd[2] = { { VU_CONTROL_FD, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		if (wire_pending()) pfd[0].events |= POLLOUT;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR) continue;
+			die("poll");
+		}
+		if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			if (wire_receive(on_frame) != 0) {
+				/* The core is gone: end the guests with us. */
+				exit(125);
+			}
+		}
+	}
+	restore_terminal();
+	struct vu_end e = { { sizeof e, VU_END }, main_status, 0 };
+	wire_send(&e, sizeof e);
+	wire_flush();
+	if (WIFEXITED(main_status)) return WEXITSTATUS(main_status);
+	if (WIFSIGNALED(main_status)) return 128 + WTERMSIG(main_status);
+	return 125;
+}
