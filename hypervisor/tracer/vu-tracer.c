@@ -35,6 +35,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "probe.h"
 #include "protocol.h"
 #include "threads.h"
 #include "wire.h"
@@ -428,6 +429,7 @@ static void restore_terminal(void)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--probe") == 0) return probe_main();
 	int first = 1;
 	if (argc > 1 && strcmp(argv[1], "--") == 0) first = 2;
 	if (first >= argc) {
