@@ -20,7 +20,8 @@ export type ArgKind =
   | 'at_flags'   // AT_* flags
   | 'signal'     // a signal number
   | 'sockaddr'   // struct sockaddr *, its length is the next argument
-  | 'argv'       // char *const argv[] / envp[]
+  | 'argv'       // char *const argv[]
+  | 'envp'       // char *const envp[] (printed as a count, like strace)
   | 'clone_flags'
   | 'whence';    // SEEK_*
 

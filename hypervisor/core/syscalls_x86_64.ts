@@ -97,7 +97,7 @@ export const SYSCALLS_X86_64: readonly SyscallInfo[] = [
   { nr: 56, name: 'clone', args: ['clone_flags', 'ptr', 'ptr', 'ptr', 'uint'], ret: 'int', cls: 'process' }, // flags, newsp, parent_tid, child_tid, tls
   { nr: 57, name: 'fork', args: [], ret: 'int', cls: 'process' },
   { nr: 58, name: 'vfork', args: [], ret: 'int', cls: 'process' },
-  { nr: 59, name: 'execve', args: ['path', 'argv', 'argv'], ret: 'int', cls: 'process', pathArg: 0 },
+  { nr: 59, name: 'execve', args: ['path', 'argv', 'envp'], ret: 'int', cls: 'process', pathArg: 0 },
   { nr: 60, name: 'exit', args: ['int'], ret: 'none', cls: 'never' },
   { nr: 61, name: 'wait4', args: ['int', 'ptr', 'hex', 'ptr'], ret: 'int', cls: 'never' },
   { nr: 62, name: 'kill', args: ['int', 'signal'], ret: 'int', cls: 'never' },
@@ -360,7 +360,7 @@ export const SYSCALLS_X86_64: readonly SyscallInfo[] = [
   { nr: 319, name: 'memfd_create', args: ['str', 'hex'], ret: 'fd', cls: 'never' },
   { nr: 320, name: 'kexec_file_load', args: ['fd', 'fd', 'uint', 'str', 'hex'], ret: 'int', cls: 'fd', fdArg: 0, fd2Arg: 1 },
   { nr: 321, name: 'bpf', args: ['int', 'ptr', 'uint'], ret: 'int', cls: 'never' },
-  { nr: 322, name: 'execveat', args: ['dirfd', 'path', 'argv', 'argv', 'at_flags'], ret: 'int', cls: 'process', fdArg: 0, pathArg: 1 },
+  { nr: 322, name: 'execveat', args: ['dirfd', 'path', 'argv', 'envp', 'at_flags'], ret: 'int', cls: 'process', fdArg: 0, pathArg: 1 },
   { nr: 323, name: 'userfaultfd', args: ['hex'], ret: 'fd', cls: 'never' },
   { nr: 324, name: 'membarrier', args: ['int', 'hex', 'int'], ret: 'int', cls: 'never' },
   { nr: 325, name: 'mlock2', args: ['ptr', 'uint', 'hex'], ret: 'int', cls: 'never' },

@@ -79,6 +79,7 @@ export class TraceFormatter {
 
   private bytes(tgid: number, addr: bigint, len: bigint): string {
     if (addr === 0n) return 'NULL';
+    if (len === 0n) return '""';
     const n = Number(len > BigInt(MAX_STR) ? BigInt(MAX_STR) : len < 0n ? 0n : len);
     const b = this.mem.read(tgid, addr, n);
     if (!b) return hex(addr);
@@ -95,6 +96,17 @@ export class TraceFormatter {
       out.push(this.str(tgid, p));
     }
     return `[${out.join(', ')}, ...]`;
+  }
+
+  private envCount(tgid: number, addr: bigint): string {
+    if (addr === 0n) return 'NULL';
+    let n = 0;
+    for (; n < 100000; n++) {
+      const p = this.mem.readU64(tgid, addr + BigInt(8 * n));
+      if (p === undefined) return hex(addr);
+      if (p === 0n) break;
+    }
+    return `${hex(addr)} /* ${n} vars */`;
   }
 
   private sockaddr(tgid: number, addr: bigint, len: bigint): string {
@@ -138,6 +150,7 @@ export class TraceFormatter {
       case 'signal': return n32 === 0 ? '0' : signalName(n32);
       case 'sockaddr': return this.sockaddr(tgid, v, args[i + 1] ?? 0n);
       case 'argv': return this.argv(tgid, v);
+      case 'envp': return this.envCount(tgid, v);
       case 'clone_flags': {
         const sig = n32 & 0xff;
         const rest = n32 & ~0xff;
@@ -151,7 +164,13 @@ export class TraceFormatter {
   /** name(args) with entry-time values; output buffers are decoded at exit. */
   call(info: SyscallInfo | undefined, nr: number, tgid: number, args: bigint[], ret: bigint | undefined): string {
     if (!info) return `syscall_${nr}(${args.map(hex).join(', ')})`;
-    const parts = info.args.map((k, i) => this.arg(k, tgid, args, i, ret));
+    let kinds = info.args;
+    // open/openat take a mode only with O_CREAT or O_TMPFILE.
+    const flagsAt = kinds.indexOf('open_flags');
+    if (flagsAt >= 0 && kinds[flagsAt + 1] === 'mode' && !(Number(args[flagsAt] & 0xffffffffn) & (0o100 | 0o20000000))) {
+      kinds = kinds.slice(0, flagsAt + 1);
+    }
+    const parts = kinds.map((k, i) => this.arg(k, tgid, args, i, ret));
     return `${info.name}(${parts.join(', ')})`;
   }
 
