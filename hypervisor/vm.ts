@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Socket } from 'node:net';
-import { buildFilter, type FilterMode } from './core/filter.js';
+import { buildFilter, buildSysargs, type FilterMode } from './core/filter.js';
 import { GuestMemory } from './core/memory.js';
 import { ProcessTable } from './core/processes.js';
 import {
@@ -63,7 +63,7 @@ export class VirtualMachine {
     const control = helper.stdio[3] as Socket;
     this.control = control;
     const flags = this.traceAll ? CFG_TRACE_ALL : 0;
-    control.write(encodeConfig(flags, buildFilter(this.opts.filter ?? 'idle')));
+    control.write(encodeConfig(flags, buildFilter(this.opts.filter ?? 'idle'), buildSysargs()));
 
     const onSignal = (sig: NodeJS.Signals) => control.write(encodeSignal(osSignal(sig)));
     for (const s of FORWARDED) process.on(s, onSignal);

@@ -121,3 +121,16 @@ export function runFilter(filter: Buffer, arch: number, nr: number): number {
   }
   throw new Error('filter fell off its end');
 }
+
+/** The fast path's table: for each nr, the fd, fd2, path, path2 argument indexes (0xff: none). */
+export function buildSysargs(table: readonly SyscallInfo[] = SYSCALLS_X86_64): Buffer {
+  const max = table.reduce((m, s) => Math.max(m, s.nr), 0);
+  const b = Buffer.alloc((max + 1) * 4, 0xff);
+  for (const s of table) {
+    b[s.nr * 4] = s.fdArg ?? 0xff;
+    b[s.nr * 4 + 1] = s.fd2Arg ?? 0xff;
+    b[s.nr * 4 + 2] = s.pathArg ?? 0xff;
+    b[s.nr * 4 + 3] = s.path2Arg ?? 0xff;
+  }
+  return b;
+}

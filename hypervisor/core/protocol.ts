@@ -5,6 +5,9 @@ export const MSG = {
   CONFIG: 1,
   REPLY: 2,
   SIGNAL: 3,
+  FDBITS: 4,
+  MOUNTS: 5,
+  VPOLL: 6,
   STARTED: 101,
   SYSCALL: 102,
   FORK: 103,
@@ -20,7 +23,7 @@ export const CFG_NO_FILTER = 2;
 export const PHASE_ENTRY = 1;
 export const PHASE_EXIT = 2;
 
-export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3 } as const;
+export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3, INSTALL: 4 } as const;
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const FORK_KIND = { 1: 'fork', 2: 'vfork', 3: 'clone' } as const;
@@ -79,18 +82,58 @@ export function decodeFrame(b: Buffer): HelperEvent | undefined {
   }
 }
 
-export function encodeConfig(flags: number, filter: Buffer): Buffer {
-  const b = Buffer.alloc(16 + filter.length);
+/** flags, the seccomp filter, and the fast path's table (4 bytes per nr). */
+export function encodeConfig(flags: number, filter: Buffer, systab: Buffer): Buffer {
+  const b = Buffer.alloc(24 + filter.length + systab.length);
   b.writeUInt32LE(b.length, 0);
   b.writeUInt32LE(MSG.CONFIG, 4);
   b.writeUInt32LE(flags, 8);
   b.writeUInt32LE(filter.length / 8, 12);
-  filter.copy(b, 16);
+  b.writeUInt32LE(systab.length / 4, 16);
+  filter.copy(b, 24);
+  systab.copy(b, 24 + filter.length);
   return b;
+}
+
+export function encodeFdBits(tid: number, fd: number, on: boolean): Buffer {
+  const b = Buffer.alloc(24);
+  b.writeUInt32LE(24, 0);
+  b.writeUInt32LE(MSG.FDBITS, 4);
+  b.writeInt32LE(tid, 8);
+  b.writeInt32LE(fd, 12);
+  b.writeInt32LE(on ? 1 : 0, 16);
+  return b;
+}
+
+/** Mount names for the fast path: [prefix flag byte, name, NUL]… */
+export function encodeMounts(names: { name: string; prefix: boolean }[]): Buffer {
+  const body = Buffer.concat(names.map((n) => Buffer.concat([Buffer.from([n.prefix ? 1 : 0]), Buffer.from(n.name), Buffer.from([0])])));
+  const b = Buffer.alloc(8 + body.length);
+  b.writeUInt32LE(b.length, 0);
+  b.writeUInt32LE(MSG.MOUNTS, 4);
+  body.copy(b, 8);
+  return b;
+}
+
+export const VPOLL_CLOSE = 0xffffffff;
+export function encodeVpoll(id: number, mask: number): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32LE(16, 0);
+  b.writeUInt32LE(MSG.VPOLL, 4);
+  b.writeUInt32LE(id, 8);
+  b.writeUInt32LE(mask >>> 0, 12);
+  return b;
+}
+
+/** VU_INSTALL's value: vpoll id, initial mask, O_CLOEXEC. */
+export function installValue(id: number, mask: number, cloexec: boolean): bigint {
+  return BigInt(id) | (BigInt(mask & 0x7fffffff) << 32n) | (cloexec ? 1n << 63n : 0n);
 }
 
 export function encodeReply(tid: number, action: Action, value: bigint = 0n): Buffer {
   const b = Buffer.alloc(24);
+  // value is signed on the C side; INSTALL uses all 64 bits
+  value = BigInt.asIntN(64, value);
   b.writeUInt32LE(24, 0);
   b.writeUInt32LE(MSG.REPLY, 4);
   b.writeInt32LE(tid, 8);

@@ -16,6 +16,9 @@ enum {
 	VU_CONFIG = 1, /* vu_config + filter instructions; sent once, first */
 	VU_REPLY = 2,  /* answer to a VU_SYSCALL that waits for one */
 	VU_SIGNAL = 3, /* deliver a signal to the guest (forwarded from vu) */
+	VU_FDBITS = 4, /* mark an fd of a thread's fd table virtual or not */
+	VU_MOUNTS = 5, /* the names the fast path checks path components against */
+	VU_VPOLL = 6,  /* set the event mask of a vpoll object, or close it */
 };
 
 /* helper -> core */
@@ -42,6 +45,13 @@ struct vu_config {
 	struct vu_hdr h;
 	uint32_t flags;
 	uint32_t filter_len; /* number of struct sock_filter that follow */
+	uint32_t systab_len; /* then this many struct vu_sysargs, indexed by nr */
+	uint32_t pad;
+};
+
+/* Which arguments decide whether a call may be virtual (0xff: none). */
+struct vu_sysargs {
+	uint8_t fd, fd2, path, path2;
 };
 
 /* Phases of VU_SYSCALL */
@@ -66,6 +76,9 @@ enum {
 	VU_RESUME = 1,        /* run the call in the kernel as it is */
 	VU_RESUME_EXIT = 2,   /* as VU_RESUME, and report the exit too */
 	VU_SKIP = 3,          /* do not run the call; its result is `value` */
+	VU_INSTALL = 4,       /* make a vpoll fd in the guest instead of the call:
+			       * value = vpoll id | mask << 32 | cloexec << 63;
+			       * the exit is reported with the new fd number */
 };
 
 struct vu_reply {
@@ -74,6 +87,25 @@ struct vu_reply {
 	uint32_t action;
 	int64_t value;
 };
+
+struct vu_fdbits {
+	struct vu_hdr h;
+	int32_t tid;  /* any thread of the process whose table changes */
+	int32_t fd;
+	int32_t on;   /* 1: virtual, 0: real */
+	int32_t pad;
+};
+
+/* VU_MOUNTS: a list of NUL-terminated names after the header, each
+ * preceded by one byte: 1 if names that start with it (subdevices such
+ * as hda1 for hda) may also be virtual. */
+
+struct vu_vpoll {
+	struct vu_hdr h;
+	uint32_t id;
+	uint32_t mask; /* EPOLLIN/OUT/HUP...; VU_VPOLL_CLOSE closes the object */
+};
+#define VU_VPOLL_CLOSE 0xffffffffu
 
 struct vu_signal {
 	struct vu_hdr h;

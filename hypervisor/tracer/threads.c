@@ -50,6 +50,7 @@ struct thread *thread_add(pid_t tid, pid_t tgid)
 void thread_remove(struct thread *t)
 {
 	size_t i = (size_t)(t - slots);
+	fdset_unref(slots[i].fds);
 	memset(&slots[i], 0, sizeof slots[i]);
 	count--;
 	/* Backward-shift the following entries so lookups never stop early. */

@@ -1,7 +1,9 @@
 /* The helper's table of traced threads, keyed by tid (open addressing). */
 #ifndef VU_THREADS_H
 #define VU_THREADS_H
+#include <stdint.h>
 #include <sys/types.h>
+#include "fdset.h"
 
 struct thread {
 	pid_t tid;        /* 0: free slot */
@@ -14,6 +16,9 @@ struct thread {
 	unsigned hidden : 1;     /* the helper's child before its execve */
 	unsigned want_exit : 1;  /* resume with PTRACE_SYSCALL to see the exit */
 	unsigned entry_sent : 1; /* the core saw the entry of the call in progress */
+	unsigned installing : 1; /* the call was rewritten to make a vpoll fd */
+	uint64_t install;        /* VU_INSTALL value while installing */
+	struct fdset *fds;       /* which fds may be virtual (shared, see fdset.h) */
 };
 
 struct thread *thread_find(pid_t tid);

@@ -27,6 +27,7 @@
 #include <sys/ptrace.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -35,7 +36,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "fastpath.h"
+#include "fdset.h"
 #include "probe.h"
+#include "vpoll.h"
 #include "protocol.h"
 #include "threads.h"
 #include "wire.h"
@@ -62,9 +66,6 @@ struct syscall_info {
 	};
 };
 
-/* Class numbers carried in SECCOMP_RET_DATA; the same order as
- * SyscallClass in hypervisor/core/filter.ts. */
-enum { CLS_NEVER = 0, CLS_FD, CLS_PATH, CLS_AT, CLS_SOCKET, CLS_PROCESS, CLS_CWD, CLS_MGMT, CLS_OTHER };
 
 static uint32_t cfg_flags;
 static struct sock_filter *filter;
@@ -178,6 +179,7 @@ static pid_t start_guest(const char *file, char **argv)
 		    PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP;
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) != 0) die("PTRACE_SEIZE");
 	struct thread *t = thread_add(pid, pid);
+	t->fds = fdset_new();
 	t->announced = 1;
 	t->hidden = 1; /* the helper's own set-up calls are not the guest's */
 	kill(pid, SIGCONT);
@@ -219,12 +221,7 @@ static void send_syscall(struct thread *t, const struct syscall_info *si, int ph
 	t->waiting = phase;
 }
 
-/* Fast path: may this call touch anything virtual? Nothing is virtual
- * until modules exist, so only management calls reach the core. */
-static int needs_core(unsigned cls)
-{
-	return cls == CLS_MGMT;
-}
+static void finish_install(struct thread *t, const struct syscall_info *si);
 
 static void on_syscall_stop(struct thread *t, int seccomp)
 {
@@ -236,6 +233,7 @@ static void on_syscall_stop(struct thread *t, int seccomp)
 	}
 	if (si.op == SYSCALL_INFO_EXIT) {
 		t->want_exit = 0;
+		if (t->installing) { finish_install(t, &si); return; }
 		if (t->hidden || !t->entry_sent) { resume(t, 0); return; }
 		t->entry_sent = 0;
 		send_syscall(t, &si, VU_PHASE_EXIT, 0);
@@ -248,9 +246,58 @@ static void on_syscall_stop(struct thread *t, int seccomp)
 		if (si.entry.nr == SYS_execve) t->hidden = 0;
 		else { resume(t, 0); return; }
 	}
-	if (!(cfg_flags & VU_CFG_TRACE_ALL) && !needs_core(cls)) { resume(t, 0); return; }
+	if (!(cfg_flags & VU_CFG_TRACE_ALL) && !fastpath_needs_core(t, (long)si.entry.nr, si.entry.args, cls)) {
+		resume(t, 0);
+		return;
+	}
 	t->entry_sent = 1;
 	send_syscall(t, &si, VU_PHASE_ENTRY, cls);
+}
+
+/* VU_INSTALL, first half: the call becomes socket(AF_UNIX, SOCK_STREAM),
+ * so the kernel gives the guest the fd number it would have given. */
+static void start_install(struct thread *t, uint64_t value)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) return;
+	regs.orig_rax = SYS_socket;
+	regs.rdi = AF_UNIX;
+	regs.rsi = SOCK_STREAM | ((value >> 63) ? SOCK_CLOEXEC : 0);
+	regs.rdx = 0;
+	ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	t->installing = 1;
+	t->install = value;
+	t->want_exit = 1;
+	resume(t, 0);
+}
+
+/* Second half, at the exit stop: adopt the new fd as a vpoll object and
+ * tell the core its number (or the error the guest gets). */
+static void finish_install(struct thread *t, const struct syscall_info *si)
+{
+	t->installing = 0;
+	int64_t ret = si->exit.rval;
+	if (ret >= 0) {
+		uint32_t id = (uint32_t)t->install;
+		uint32_t mask = (uint32_t)(t->install >> 32) & 0x7fffffffu;
+		int e = vpoll_adopt(t->tgid, (int)ret, id, mask);
+		if (e == 0) fdset_set(t->fds, (int)ret, 1);
+		else {
+			/* Undo: the guest must not keep a half-made fd. */
+			struct user_regs_struct regs;
+			if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
+				regs.rax = (unsigned long long)(long long)e;
+				ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+			}
+			fprintf(stderr, "vu-tracer: vpoll for fd %d of %d: %s\n", (int)ret, t->tid, strerror(-e));
+			ret = e;
+			/* the guest's socket stays open at that number: close it by
+			 * leaving it to the core, which sees the error and the fd */
+		}
+	}
+	struct syscall_info x = *si;
+	x.exit.rval = ret;
+	send_syscall(t, &x, VU_PHASE_EXIT, 0);
 }
 
 static void apply_reply(const struct vu_reply *r)
@@ -269,6 +316,10 @@ static void apply_reply(const struct vu_reply *r)
 	case VU_RESUME_EXIT:
 		t->want_exit = 1;
 		resume(t, 0);
+		break;
+	case VU_INSTALL:
+		if (phase == VU_PHASE_ENTRY) start_install(t, (uint64_t)r->value);
+		else resume(t, 0);
 		break;
 	case VU_SKIP: {
 		struct user_regs_struct regs;
@@ -308,6 +359,8 @@ static void on_fork_event(struct thread *t, int event)
 	struct thread *c = thread_find(child);
 	if (!c) c = thread_add(child, tgid);
 	else c->tgid = tgid;
+	fdset_unref(c->fds);
+	c->fds = (flags & CLONE_FILES) ? fdset_ref(t->fds) : fdset_copy(t->fds);
 	c->hidden = 0;
 	struct vu_fork m = { { sizeof m, VU_FORK }, t->tid, child, tgid, kind, flags };
 	wire_send(&m, sizeof m);
@@ -332,6 +385,11 @@ static void on_exec_event(struct thread *t)
 	}
 	t->waiting = 0;
 	t->hidden = 0;
+	/* execve unshares a CLONE_FILES table; the core tells which
+	 * O_CLOEXEC fds went away. */
+	struct fdset *own = fdset_copy(t->fds);
+	fdset_unref(t->fds);
+	t->fds = own;
 	struct vu_exec m = { { sizeof m, VU_EXEC }, t->tid, (int32_t)old };
 	wire_send(&m, sizeof m);
 	resume(t, 0);
@@ -397,6 +455,23 @@ static void on_frame(const struct vu_hdr *h)
 	case VU_SIGNAL:
 		if (h->len >= sizeof(struct vu_signal)) kill(main_pid, ((const struct vu_signal *)h)->sig);
 		break;
+	case VU_FDBITS:
+		if (h->len >= sizeof(struct vu_fdbits)) {
+			const struct vu_fdbits *f = (const struct vu_fdbits *)h;
+			struct thread *t = thread_find(f->tid);
+			if (t && t->fds) fdset_set(t->fds, f->fd, f->on);
+		}
+		break;
+	case VU_MOUNTS:
+		fastpath_set_mounts((const char *)(h + 1), h->len - (uint32_t)sizeof *h);
+		break;
+	case VU_VPOLL:
+		if (h->len >= sizeof(struct vu_vpoll)) {
+			const struct vu_vpoll *v = (const struct vu_vpoll *)h;
+			if (v->mask == VU_VPOLL_CLOSE) vpoll_close(v->id);
+			else vpoll_set(v->id, v->mask);
+		}
+		break;
 	default:
 		fprintf(stderr, "vu-tracer: unknown frame type %u\n", h->type);
 	}
@@ -418,6 +493,15 @@ static void read_config(void)
 		exit(125);
 	}
 	if (filter_len == 0) cfg_flags |= VU_CFG_NO_FILTER;
+	if (c.systab_len) {
+		struct vu_sysargs *tab = calloc(c.systab_len, sizeof *tab);
+		if (!tab || wire_read_exact(tab, c.systab_len * sizeof *tab) != 0) {
+			fprintf(stderr, "vu-tracer: short syscall table\n");
+			exit(125);
+		}
+		fastpath_set_systab(tab, c.systab_len);
+		free(tab);
+	}
 }
 
 static void restore_terminal(void)
@@ -454,6 +538,8 @@ int main(int argc, char **argv)
 
 	wire_init(VU_CONTROL_FD);
 	read_config();
+	int ve = vpoll_init();
+	if (ve < 0) { errno = -ve; die("vpoll listener"); }
 	int status;
 	char *file = resolve_command(argv[first], &status);
 	if (!file) {

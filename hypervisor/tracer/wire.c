@@ -70,7 +70,7 @@ int wire_receive(void (*on_frame)(const struct vu_hdr *))
 		}
 		if (in_len - off < h.len) break;
 		/* Frames are 8-byte aligned in practice; copy to be safe. */
-		union { struct vu_hdr h; char b[256]; } frame;
+		static union { struct vu_hdr h; char b[1 << 16]; } frame;
 		if (h.len <= sizeof frame) {
 			memcpy(&frame, in + off, h.len);
 			on_frame(&frame.h);
