@@ -2,6 +2,10 @@
 import { Command, Option } from 'commander';
 import { VirtualMachine } from './vm.js';
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 const program = new Command();
 program
   .name('vu')
@@ -16,15 +20,19 @@ program
   .argument('[cmd...]', 'the program to run and its arguments')
   .option('--trace [file]', 'print every call (to stderr, or to FILE): pid, call, arguments, result, real or module')
   .option('--summary', 'count the calls and print a table when the guest ends')
+  .option('--mount <spec>', 'mount a module instance: type=TYPE,source=SOURCE,target=PATH[,KEY=VALUE…] (repeatable)', collect, [])
+  .option('--insmod <module>', 'load a module by built-in name or by path to a .js/.ts file (repeatable)', collect, [])
   .addOption(new Option('--filter <mode>', 'which calls stop when not tracing: idle (only management calls while nothing is virtual) or full (every call that may be virtual; the C fast path resumes them)').choices(['idle', 'full']))
   .passThroughOptions()
-  .action(async (cmd: string[], opts: { trace?: boolean | string; summary?: boolean; filter?: 'idle' | 'full' }) => {
+  .action(async (cmd: string[], opts: { trace?: boolean | string; summary?: boolean; filter?: 'idle' | 'full'; mount: string[]; insmod: string[] }) => {
     if (cmd.length === 0) {
       process.stderr.write('vu run: no command given\n\n');
       process.stderr.write(program.commands.find((c) => c.name() === 'run')!.helpInformation());
       process.exit(2);
     }
-    const vm = new VirtualMachine({ command: cmd, trace: opts.trace, summary: opts.summary, filter: opts.filter });
+    const vm = new VirtualMachine({
+      command: cmd, trace: opts.trace, summary: opts.summary, filter: opts.filter, mounts: opts.mount, insmod: opts.insmod,
+    });
     process.exit(await vm.run());
   });
 

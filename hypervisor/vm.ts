@@ -7,16 +7,24 @@ import { buildFilter, buildSysargs, type FilterMode } from './core/filter.js';
 import { GuestMemory } from './core/memory.js';
 import { ProcessTable } from './core/processes.js';
 import {
-  ACTION, CFG_TRACE_ALL, FrameReader, MSG, PHASE_ENTRY, decodeFrame, encodeConfig, encodeReply,
+  ACTION, CFG_MOUNTS, CFG_TRACE_ALL, FrameReader, encodeMounts, installValue, MSG, PHASE_ENTRY, decodeFrame, encodeConfig, encodeReply,
   encodeSignal, type HelperEvent, type SyscallEvent,
 } from './core/protocol.js';
 import { SYSCALL_BY_NR } from './core/syscalls_x86_64.js';
 import { TraceFormatter, signalName } from './core/trace_format.js';
 import { TraceLog } from './core/trace_log.js';
 import { TRACER } from './paths.js';
+import { Dispatcher, type Decision } from './core/dispatch.js';
+import { ModuleError, loadModule, parseMountSpec } from './core/modules.js';
+import { MountTable } from './core/mounts.js';
+import type { VuModule } from './module_api.js';
 
 export interface RunOptions {
   command: string[];
+  /** --mount specifications (type=…,source=…,target=…,opts). */
+  mounts?: string[];
+  /** --insmod: modules to load (by name or path) before mounting. */
+  insmod?: string[];
   /** Print every call: true for stderr, a string for a file. */
   trace?: boolean | string;
   /** Count calls per name and print a table when the guest ends. */
@@ -44,26 +52,93 @@ export class VirtualMachine {
   private control?: Socket;
   private log?: TraceLog;
   private fmt: TraceFormatter;
-  private entries = new Map<number, { text: string; nr: number; args: bigint[] }>();
+  readonly mounts = new MountTable();
+  private modules = new Map<string, VuModule>();
+  private dispatcher: Dispatcher;
+  private entries = new Map<number, { text: string; nr: number; args: bigint[]; by: string; exit?: (ret: bigint) => bigint | undefined | void }>();
   private stats = new Map<string, CallStats>();
   private endStatus?: number;
   mainPid?: number;
 
   constructor(private opts: RunOptions) {
     this.fmt = new TraceFormatter(this.memory);
+    this.dispatcher = new Dispatcher({
+      processes: this.processes,
+      memory: this.memory,
+      mounts: this.mounts,
+      send: (frame) => this.control?.write(frame),
+      log: (m) => this.warn(m),
+    });
+  }
+
+  private warn(message: string): void {
+    this.log?.flush();
+    process.stderr.write(`vu: ${message}\n`);
+  }
+
+  /** Loads --insmod modules and mounts --mount instances; a bad one throws a one-line ModuleError. */
+  async prepare(): Promise<void> {
+    for (const m of this.opts.insmod ?? []) {
+      const mod = await loadModule(m);
+      this.modules.set(mod.name, mod);
+    }
+    for (const spec of this.opts.mounts ?? []) {
+      const req = parseMountSpec(spec);
+      let mod = this.modules.get(req.type);
+      if (!mod) {
+        try { mod = await loadModule(req.type); } catch (e) {
+          throw new ModuleError(`--mount ${spec}: unknown type "${req.type}" (${(e as Error).message})`);
+        }
+        this.modules.set(mod.name, mod);
+      }
+      if (this.mounts.get(req.target)) throw new ModuleError(`--mount ${spec}: ${req.target} is already mounted`);
+      const label = `${mod.name} ${req.target}`;
+      let device;
+      try {
+        device = await mod.init(req, { log: (msg) => this.warn(`${label}: ${msg}`) });
+      } catch (e) {
+        throw new ModuleError(`--mount ${spec}: ${(e as Error).message}`);
+      }
+      this.mounts.add({ kind: 'umdev', module: mod, device, target: req.target, label, mountedAt: new Date() });
+    }
+  }
+
+  /** Unmounts everything (modules flush their state). */
+  private async teardown(): Promise<void> {
+    for (const m of this.mounts.all()) {
+      try { await m.device.fini?.(); } catch (e) { this.warn(`${m.label}: fini failed: ${(e as Error).message}`); }
+      this.mounts.remove(m.target);
+    }
   }
 
   private get traceAll(): boolean { return !!this.opts.trace || !!this.opts.summary; }
 
   /** Runs the guest to the end; resolves to vu's exit code. */
-  run(): Promise<number> {
+  async run(): Promise<number> {
+    try {
+      await this.prepare();
+    } catch (e) {
+      if (!(e instanceof ModuleError)) throw e;
+      process.stderr.write(`vu: ${e.message}\n`);
+      await this.teardown();
+      return 2;
+    }
+    const code = await this.runGuest();
+    await this.teardown();
+    return code;
+  }
+
+  private runGuest(): Promise<number> {
     if (this.opts.trace) this.log = new TraceLog(typeof this.opts.trace === 'string' ? this.opts.trace : undefined);
     const helper = spawn(TRACER, ['--', ...this.opts.command], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
     this.helper = helper;
     const control = helper.stdio[3] as Socket;
     this.control = control;
-    const flags = this.traceAll ? CFG_TRACE_ALL : 0;
-    control.write(encodeConfig(flags, buildFilter(this.opts.filter ?? 'idle'), buildSysargs()));
+    const flags = (this.traceAll ? CFG_TRACE_ALL : 0) | CFG_MOUNTS;
+    // With something mounted, every call that may reach it must stop.
+    const mode: FilterMode = this.mounts.size ? 'full' : this.opts.filter ?? 'idle';
+    control.write(encodeConfig(flags, buildFilter(mode), buildSysargs()));
+    control.write(encodeMounts(this.mounts.fastPathNames()));
 
     const onSignal = (sig: NodeJS.Signals) => control.write(encodeSignal(osSignal(sig)));
     for (const s of FORWARDED) process.on(s, onSignal);
@@ -123,7 +198,8 @@ export class VirtualMachine {
         this.memory.forget(ev.tid);
         const e = this.entries.get(ev.oldTid);
         if (e && ev.oldTid !== ev.tid) { this.entries.delete(ev.oldTid); this.entries.set(ev.tid, e); }
-        this.processes.onExec(ev.tid, ev.oldTid);
+        const { process: p, closed } = this.processes.onExec(ev.tid, ev.oldTid);
+        this.dispatcher.afterExec(p, closed);
         break;
       }
       case MSG.EXIT: {
@@ -149,45 +225,90 @@ export class VirtualMachine {
   }
 
   private onSyscall(ev: SyscallEvent): void {
-    const info = SYSCALL_BY_NR[ev.nr];
     if (ev.phase === PHASE_ENTRY) {
-      if (this.traceAll) {
-        const text = this.log ? this.fmt.call(info, ev.nr, ev.tgid, ev.args, undefined) : '';
-        this.entries.set(ev.tid, { text, nr: ev.nr, args: ev.args });
-        // Calls that never return print at once.
-        if (info && (info.name === 'exit' || info.name === 'exit_group')) {
-          this.count(info.name, false);
-          this.log?.line(`${ev.tid} ${text} = ?`);
-          this.entries.delete(ev.tid);
+      let d: Decision | Promise<Decision>;
+      try {
+        d = this.dispatcher.entry(ev);
+      } catch (e) {
+        d = this.moduleFailure(ev, e);
+      }
+      if (d instanceof Promise) d.catch((e: unknown) => this.moduleFailure(ev, e)).then((x) => this.decide(ev, x));
+      else this.decide(ev, d);
+      return;
+    }
+    this.onExitPhase(ev);
+  }
+
+  /** A module threw: that call fails with EIO, the VM goes on. */
+  private moduleFailure(ev: SyscallEvent, e: unknown): Decision {
+    const name = SYSCALL_BY_NR[ev.nr]?.name ?? `syscall_${ev.nr}`;
+    this.warn(`${name} by pid ${ev.tid} failed in a module: ${(e as Error)?.stack ?? String(e)}`);
+    return { kind: 'skip', value: -5n, by: 'module error' };
+  }
+
+  private decide(ev: SyscallEvent, d: Decision): void {
+    const info = SYSCALL_BY_NR[ev.nr];
+    const name = info?.name ?? `syscall_${ev.nr}`;
+    const text = () => (this.log ? this.fmt.call(info, ev.nr, ev.tgid, ev.args, undefined) : '');
+    switch (d.kind) {
+      case 'skip': {
+        this.count(name, d.value < 0n && d.value >= -4095n, d.by);
+        if (this.log) this.log.line(`${ev.tid} ${this.fmt.call(info, ev.nr, ev.tgid, ev.args, d.value)} = ${this.fmt.result(info, d.value)} ${d.by}`);
+        this.reply(ev.tid, ACTION.SKIP, d.value);
+        return;
+      }
+      case 'install':
+        this.entries.set(ev.tid, { text: text(), nr: ev.nr, args: ev.args, by: d.by, exit: d.exit });
+        this.reply(ev.tid, ACTION.INSTALL, installValue(d.file.vpollId, d.mask, d.cloexec));
+        return;
+      case 'real':
+        if (!this.traceAll && !d.exit) { this.reply(ev.tid, ACTION.RESUME); return; }
+        if (this.traceAll && info && (info.name === 'exit' || info.name === 'exit_group')) {
+          this.count(info.name, false, 'real');
+          this.log?.line(`${ev.tid} ${text()} = ?`);
           this.reply(ev.tid, ACTION.RESUME);
           return;
         }
+        this.entries.set(ev.tid, { text: this.traceAll ? text() : '', nr: ev.nr, args: ev.args, by: 'real', exit: d.exit });
         this.reply(ev.tid, ACTION.RESUME_EXIT);
-      } else {
-        // Management calls: no module can answer yet, so they run in the
-        // kernel (mount/umount2 as they are, vu's own call gets ENOSYS).
-        this.reply(ev.tid, ACTION.RESUME);
-      }
-      return;
+        return;
     }
+  }
+
+  private onExitPhase(ev: SyscallEvent): void {
+    const info = SYSCALL_BY_NR[ev.nr];
     const entry = this.entries.get(ev.tid);
     this.entries.delete(ev.tid);
     const name = info?.name ?? `syscall_${ev.nr}`;
-    const isError = ev.ret < 0n && ev.ret >= -4095n;
-    this.count(name, isError);
-    if (this.log) {
-      // Calls with output buffers are decoded again to show what the kernel
-      // wrote; the others keep their entry text (execve's memory is gone).
-      const args = !entry ? `${name}(...)`
-        : info?.args.includes('buf_out') ? this.fmt.call(info, ev.nr, ev.tgid, entry.args, ev.ret) : entry.text;
-      this.log.line(`${ev.tid} ${args} = ${this.fmt.result(info, ev.ret)} real`);
+    let ret = ev.ret;
+    let changed = false;
+    if (entry?.exit) {
+      try {
+        const r = entry.exit(ret);
+        if (typeof r === 'bigint') { ret = r; changed = true; }
+      } catch (e) {
+        this.warn(`${name}: internal error at exit: ${(e as Error).stack}`);
+      }
     }
-    this.reply(ev.tid, ACTION.RESUME);
+    const isError = ret < 0n && ret >= -4095n;
+    if (this.traceAll) {
+      this.count(name, isError, entry?.by ?? 'real');
+      if (this.log) {
+        // Calls with output buffers are decoded again to show what the kernel
+        // wrote; the others keep their entry text (execve's memory is gone).
+        const args = !entry ? `${name}(...)`
+          : info?.args.includes('buf_out') ? this.fmt.call(info, ev.nr, ev.tgid, entry.args, ret) : entry.text;
+        this.log.line(`${ev.tid} ${args} = ${this.fmt.result(info, ret)} ${entry?.by ?? 'real'}`);
+      }
+    }
+    if (changed) this.reply(ev.tid, ACTION.SKIP, ret);
+    else this.reply(ev.tid, ACTION.RESUME);
   }
 
-  private count(name: string, error: boolean): void {
-    let s = this.stats.get(name);
-    if (!s) this.stats.set(name, (s = { calls: 0, errors: 0, module: 'real' }));
+  private count(name: string, error: boolean, by = 'real'): void {
+    const key = by === 'real' ? name : `${name}\0${by}`;
+    let s = this.stats.get(key);
+    if (!s) this.stats.set(key, (s = { calls: 0, errors: 0, module: by }));
     s.calls++;
     if (error) s.errors++;
   }
@@ -197,7 +318,10 @@ export class VirtualMachine {
     const total = rows.reduce((n, [, s]) => n + s.calls, 0);
     const errors = rows.reduce((n, [, s]) => n + s.errors, 0);
     const lines = ['', '   calls  errors  syscall              served by', '-------- ------- -------------------- ---------'];
-    for (const [name, s] of rows) lines.push(`${String(s.calls).padStart(8)} ${String(s.errors || '').padStart(7)}  ${name.padEnd(20)} ${s.module}`);
+    for (const [key, s] of rows) {
+      const name = key.split('\0')[0];
+      lines.push(`${String(s.calls).padStart(8)} ${String(s.errors || '').padStart(7)}  ${name.padEnd(20)} ${s.module}`);
+    }
     lines.push('-------- ------- -------------------- ---------');
     lines.push(`${String(total).padStart(8)} ${String(errors).padStart(7)}  total`);
     process.stderr.write(lines.join('\n') + '\n');

@@ -49,9 +49,11 @@ export class FdTable {
     return t;
   }
 
-  /** execve: O_CLOEXEC fds go away. */
-  closeOnExec(): void {
-    for (const [fd, e] of [...this.entries]) if (e.cloexec) this.close(fd);
+  /** execve: O_CLOEXEC fds go away; returns their numbers. */
+  closeOnExec(): number[] {
+    const closed: number[] = [];
+    for (const [fd, e] of [...this.entries]) if (e.cloexec) { this.close(fd); closed.push(fd); }
+    return closed;
   }
 
   closeAll(): void {

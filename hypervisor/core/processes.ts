@@ -51,8 +51,8 @@ export class ProcessTable {
     return p;
   }
 
-  /** execve succeeded in tgid; oldTid is the thread that called it. */
-  onExec(tgid: number, oldTid: number): GuestProcess {
+  /** execve succeeded in tgid; oldTid is the thread that called it. Returns the fds O_CLOEXEC closed. */
+  onExec(tgid: number, oldTid: number): { process: GuestProcess; closed: number[] } {
     let p = this.byTgid.get(tgid) ?? this.byTid.get(oldTid);
     if (!p) p = this.addFirst(tgid);
     // Every other thread is gone; the caller now has the leader's tid.
@@ -65,9 +65,9 @@ export class ProcessTable {
       p.fds.leave();
       p.fds = own;
     }
-    p.fds.closeOnExec();
+    const closed = p.fds.closeOnExec();
     try { p.exe = fs.readlinkSync(`/proc/${tgid}/exe`); } catch { /* gone already */ }
-    return p;
+    return { process: p, closed };
   }
 
   /** A thread ended; returns the process if it was its last thread. */

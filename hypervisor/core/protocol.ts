@@ -19,6 +19,7 @@ export const MSG = {
 
 export const CFG_TRACE_ALL = 1;
 export const CFG_NO_FILTER = 2;
+export const CFG_MOUNTS = 4;
 
 export const PHASE_ENTRY = 1;
 export const PHASE_EXIT = 2;

@@ -35,6 +35,7 @@ enum {
 /* VU_CONFIG flags */
 #define VU_CFG_TRACE_ALL 1u /* every call stops at entry and exit (--trace) */
 #define VU_CFG_NO_FILTER 2u /* install no seccomp filter */
+#define VU_CFG_MOUNTS 4u    /* a VU_MOUNTS frame follows the config, before the guest starts */
 
 struct vu_hdr {
 	uint32_t len;

@@ -502,6 +502,17 @@ static void read_config(void)
 		fastpath_set_systab(tab, c.systab_len);
 		free(tab);
 	}
+	if (cfg_flags & VU_CFG_MOUNTS) {
+		struct vu_hdr h;
+		char *body = NULL;
+		if (wire_read_exact(&h, sizeof h) != 0 || h.type != VU_MOUNTS || h.len < sizeof h || h.len > (1u << 16) ||
+		    !(body = malloc(h.len)) || wire_read_exact(body, h.len - sizeof h) != 0) {
+			fprintf(stderr, "vu-tracer: no mount table after the config\n");
+			exit(125);
+		}
+		fastpath_set_mounts(body, h.len - (uint32_t)sizeof h);
+		free(body);
+	}
 }
 
 static void restore_terminal(void)

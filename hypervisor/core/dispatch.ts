@@ -1,0 +1,491 @@
+// The dispatcher: for a call the helper stopped, decide whether it is real
+// (the kernel runs it) or virtual (a module serves it), by fd and by path,
+// and serve the virtual ones. Every virtual fd the guest holds is a real
+// kernel fd (a vpoll socket) at the number the kernel gave it, so the
+// kernel keeps fd numbering, fork inheritance and O_CLOEXEC for us; the
+// core follows along in its fd tables.
+import type { IoctlArg } from '../module_api.js';
+import { DeviceFile, O_CLOEXEC, O_NONBLOCK, SETFL_MASK, O_LARGEFILE } from './device_file.js';
+import { ERR, errno } from './errno.js';
+import type { GuestMemory } from './memory.js';
+import type { DeviceMount, MountTable, VirtualNode } from './mounts.js';
+import type { GuestProcess, ProcessTable } from './processes.js';
+import { encodeFdBits, encodeVpoll, VPOLL_CLOSE } from './protocol.js';
+import { AT_FDCWD, resolvePath } from './resolve.js';
+import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, makedev, type StatInfo } from './stat_struct.js';
+import type { SyscallEvent } from './protocol.js';
+import type { SyscallInfo } from './syscall_types.js';
+import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR } from './syscalls_x86_64.js';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Decision =
+  | { kind: 'real'; exit?: (ret: bigint) => bigint | undefined }
+  | { kind: 'skip'; value: bigint; by: string }
+  | { kind: 'install'; file: DeviceFile; cloexec: boolean; mask: number; by: string; exit: (ret: bigint) => void };
+
+export interface DispatchHost {
+  processes: ProcessTable;
+  memory: GuestMemory;
+  mounts: MountTable;
+  /** Sends a frame to the tracer helper (ordered before the call's reply). */
+  send(frame: Buffer): void;
+  log(message: string): void;
+}
+
+const REAL: Decision = { kind: 'real' };
+const EPOLLIN = 0x001;
+const EPOLLOUT = 0x004;
+
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+const O_DIRECTORY = 0o200000;
+const O_NOFOLLOW = 0o400000;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_EMPTY_PATH = 0x1000;
+const CLOSE_RANGE_UNSHARE = 2;
+const CLOSE_RANGE_CLOEXEC = 4;
+const FIONCLEX = 0x5450;
+const FIOCLEX = 0x5451;
+const FIONBIO = 0x5421;
+const FIOASYNC = 0x5452;
+
+const fdArg = (args: bigint[], i: number) => Number(BigInt.asIntN(32, args[i]));
+const i64 = (v: bigint) => BigInt.asIntN(64, v);
+
+/** The socket calls: on a device fd the kernel says ENOTSOCK. */
+const SOCKET_CALLS = new Set(['bind', 'connect', 'listen', 'accept', 'accept4', 'getsockname', 'getpeername', 'sendto',
+  'recvfrom', 'sendmsg', 'recvmsg', 'sendmmsg', 'recvmmsg', 'shutdown', 'setsockopt', 'getsockopt']);
+
+/** Where each *at / path call keeps its flags, and whether it follows a final symlink. */
+function followsLast(name: string, args: bigint[]): boolean {
+  switch (name) {
+    case 'lstat': case 'lchown': case 'lgetxattr': case 'lsetxattr': case 'llistxattr': case 'lremovexattr':
+    case 'readlink': case 'readlinkat': case 'unlink': case 'unlinkat': case 'rmdir': case 'rename': case 'renameat':
+    case 'renameat2': case 'mkdir': case 'mkdirat': case 'mknod': case 'mknodat': case 'symlink': case 'symlinkat':
+    case 'link':
+      return false;
+    case 'newfstatat': return !(Number(args[3]) & AT_SYMLINK_NOFOLLOW);
+    case 'statx': return !(Number(args[2]) & AT_SYMLINK_NOFOLLOW);
+    case 'fchownat': return !(Number(args[4]) & AT_SYMLINK_NOFOLLOW);
+    case 'utimensat': return !(Number(args[3]) & AT_SYMLINK_NOFOLLOW);
+    case 'faccessat2': return !(Number(args[3]) & AT_SYMLINK_NOFOLLOW);
+    case 'open': return !(Number(args[1]) & O_NOFOLLOW);
+    case 'openat': return !(Number(args[2]) & O_NOFOLLOW);
+    default: return true;
+  }
+}
+
+function emptyPathFlag(name: string, args: bigint[]): boolean {
+  switch (name) {
+    case 'newfstatat': return !!(Number(args[3]) & AT_EMPTY_PATH);
+    case 'statx': return !!(Number(args[2]) & AT_EMPTY_PATH);
+    case 'fchownat': return !!(Number(args[4]) & AT_EMPTY_PATH);
+    case 'faccessat2': return !!(Number(args[3]) & AT_EMPTY_PATH);
+    default: return false;
+  }
+}
+
+export class Dispatcher {
+  private nextVpoll = 1;
+
+  constructor(private host: DispatchHost) {}
+
+  entry(ev: SyscallEvent): Decision | Promise<Decision> {
+    const info = SYSCALL_BY_NR[ev.nr];
+    if (!info || ev.arch !== AUDIT_ARCH_X86_64 || info.cls === 'never') return REAL;
+    const proc = this.host.processes.process(ev.tid);
+    if (!proc) return REAL;
+    switch (info.cls) {
+      case 'fd': return this.fdCall(info, ev, proc);
+      case 'path': case 'at': case 'process': return this.pathCall(info, ev, proc);
+      case 'cwd':
+        if (info.name === 'fchdir') return proc.fds.get(fdArg(ev.args, 0)) ? this.skip(errno('ENOTDIR'), proc, fdArg(ev.args, 0)) : REAL;
+        return info.pathArg !== undefined ? this.pathCall(info, ev, proc) : REAL;
+      default: return REAL;
+    }
+  }
+
+  private skip(value: bigint, proc: GuestProcess, fd?: number, node?: VirtualNode): Decision {
+    const by = node?.mount.label ?? (fd !== undefined ? proc.fds.get(fd)?.file.module : undefined) ?? 'vu';
+    return { kind: 'skip', value, by };
+  }
+
+  // ------------------------------------------------------------ fd table
+
+  private setVirtual(proc: GuestProcess, tid: number, fd: number, file: DeviceFile, cloexec: boolean): void {
+    proc.fds.set(fd, file, cloexec);
+    this.host.send(encodeFdBits(tid, fd, true));
+  }
+
+  private dropFd(proc: GuestProcess, tid: number, fd: number): void {
+    if (proc.fds.close(fd)) this.host.send(encodeFdBits(tid, fd, false));
+  }
+
+  /** After execve: the kernel closed the O_CLOEXEC fds; forget them too. */
+  afterExec(proc: GuestProcess, closed: number[]): void {
+    for (const fd of closed) this.host.send(encodeFdBits(proc.tgid, fd, false));
+  }
+
+  private releaseFile(f: DeviceFile): void {
+    this.host.send(encodeVpoll(f.vpollId, VPOLL_CLOSE));
+    const close = f.device.close;
+    if (!close) return;
+    Promise.resolve()
+      .then(() => close.call(f.device, f.handle))
+      .catch((e: unknown) => this.host.log(`${f.module}: close failed: ${(e as Error).message}`));
+  }
+
+  // ------------------------------------------------------------ fd calls
+
+  private fdCall(info: SyscallInfo, ev: SyscallEvent, proc: GuestProcess): Decision | Promise<Decision> {
+    const name = info.name;
+    const args = ev.args;
+    if (name === 'close_range') return this.closeRange(ev, proc);
+    const fd = fdArg(args, info.fdArg ?? 0);
+    const entry = proc.fds.get(fd);
+    const f = entry?.file as DeviceFile | undefined;
+    if (name === 'dup2' || name === 'dup3') {
+      const newfd = fdArg(args, 1);
+      const cloexec = name === 'dup3' && !!(Number(args[2]) & O_CLOEXEC);
+      if (!f && !proc.fds.get(newfd)) return REAL;
+      return {
+        kind: 'real',
+        exit: (ret) => {
+          if (ret < 0n || fd === newfd) return undefined;
+          this.dropFd(proc, ev.tid, newfd);
+          if (f) this.setVirtual(proc, ev.tid, newfd, f, cloexec);
+          return undefined;
+        },
+      };
+    }
+    if (info.fd2Arg !== undefined && proc.fds.get(fdArg(args, info.fd2Arg)) && !f) {
+      // sendfile/splice/copy_file_range with a virtual source: tools fall back to read/write.
+      return this.skip(errno('EINVAL'), proc, fdArg(args, info.fd2Arg));
+    }
+    if (!f) return REAL;
+    const skip = (v: bigint) => this.skip(v, proc, fd);
+    const mem = this.host.memory;
+    const tgid = proc.tgid;
+
+    if (SOCKET_CALLS.has(name)) return skip(errno('ENOTSOCK'));
+    switch (name) {
+      case 'read': case 'pread64': {
+        const at = name === 'pread64' ? i64(args[3]) : undefined;
+        if (at !== undefined && at < 0n) return skip(errno('EINVAL'));
+        return this.readInto(f, fd, proc, [{ base: args[1], len: Number(args[2]) }], at);
+      }
+      case 'readv': case 'preadv': case 'preadv2': {
+        const iov = this.iovecs(tgid, args[1], Number(args[2]));
+        if (typeof iov === 'bigint') return skip(iov);
+        let at = name === 'readv' ? undefined : i64(args[3]);
+        if (name === 'preadv2' && at === -1n) at = undefined;
+        return this.readInto(f, fd, proc, iov, at);
+      }
+      case 'write': case 'pwrite64': {
+        const at = name === 'pwrite64' ? i64(args[3]) : undefined;
+        if (at !== undefined && at < 0n) return skip(errno('EINVAL'));
+        return this.writeFrom(f, fd, proc, [{ base: args[1], len: Number(args[2]) }], at);
+      }
+      case 'writev': case 'pwritev': case 'pwritev2': {
+        const iov = this.iovecs(tgid, args[1], Number(args[2]));
+        if (typeof iov === 'bigint') return skip(iov);
+        let at = name === 'writev' ? undefined : i64(args[3]);
+        if (name === 'pwritev2' && at === -1n) at = undefined;
+        return this.writeFrom(f, fd, proc, iov, at);
+      }
+      case 'lseek': {
+        const r = f.lseek(i64(args[1]), Number(args[2]));
+        return skip(typeof r === 'number' ? BigInt(r) : r);
+      }
+      case 'ioctl': return this.ioctl(f, fd, proc, ev);
+      case 'fcntl': return this.fcntl(f, fd, proc, ev);
+      case 'close':
+        this.dropFd(proc, ev.tid, fd);
+        return REAL; // the kernel closes the guest's vpoll socket
+      case 'dup':
+        return { kind: 'real', exit: (ret) => { if (ret >= 0n) this.setVirtual(proc, ev.tid, Number(ret), f, false); return undefined; } };
+      case 'fstat': {
+        const ok = mem.write(tgid, args[1], encodeStat(this.statOf(f.mount, f.sub)));
+        return skip(ok ? 0n : errno('EFAULT'));
+      }
+      case 'fsync': case 'fdatasync': case 'syncfs':
+        return f.fsync().then((r) => skip(BigInt(r)));
+      case 'ftruncate': return skip(errno('EINVAL'));
+      case 'fadvise64': case 'flock': case 'fchmod': case 'fchown': case 'sync_file_range': return skip(0n);
+      case 'fallocate': return skip(errno('EOPNOTSUPP'));
+      case 'mmap': return skip(errno('ENODEV'));
+      case 'getdents': case 'getdents64': return skip(errno('ENOTDIR'));
+      case 'fgetxattr': return skip(errno('ENODATA'));
+      case 'flistxattr': return skip(0n);
+      case 'fsetxattr': case 'fremovexattr': return skip(errno('EOPNOTSUPP'));
+      case 'epoll_ctl': case 'fstatfs': return REAL; // the vpoll socket answers natively
+      default: return skip(errno('EINVAL'));
+    }
+  }
+
+  private iovecs(tgid: number, addr: bigint, count: number): { base: bigint; len: number }[] | bigint {
+    if (count < 0 || count > 1024) return errno('EINVAL');
+    if (count === 0) return [];
+    const raw = this.host.memory.read(tgid, addr, count * 16);
+    if (!raw || raw.length < count * 16) return errno('EFAULT');
+    const out: { base: bigint; len: number }[] = [];
+    for (let i = 0; i < count; i++) out.push({ base: raw.readBigUInt64LE(i * 16), len: Number(raw.readBigUInt64LE(i * 16 + 8)) });
+    return out;
+  }
+
+  private async readInto(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
+    const total = iov.reduce((n, v) => n + v.len, 0);
+    const r = await f.read(Math.min(total, 1 << 26), at);
+    if (typeof r === 'number') return this.skip(BigInt(r), proc, fd);
+    let off = 0;
+    for (const v of iov) {
+      if (off >= r.length) break;
+      const part = r.subarray(off, off + v.len);
+      if (!this.host.memory.write(proc.tgid, v.base, part)) return this.skip(off ? BigInt(off) : errno('EFAULT'), proc, fd);
+      off += part.length;
+    }
+    return this.skip(BigInt(r.length), proc, fd);
+  }
+
+  private async writeFrom(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
+    const parts: Buffer[] = [];
+    for (const v of iov) {
+      if (v.len === 0) continue;
+      const b = this.host.memory.read(proc.tgid, v.base, v.len);
+      if (!b || b.length < v.len) {
+        if (!parts.length) return this.skip(errno('EFAULT'), proc, fd);
+        if (b) parts.push(b);
+        break;
+      }
+      parts.push(b);
+    }
+    const r = await f.write(parts.length === 1 ? parts[0] : Buffer.concat(parts), at);
+    return this.skip(BigInt(r), proc, fd);
+  }
+
+  private ioctlArg(tgid: number, value: bigint): IoctlArg {
+    const mem = this.host.memory;
+    return {
+      value,
+      read: (len) => { const b = mem.read(tgid, value, len); return b && b.length === len ? b : undefined; },
+      write: (data) => mem.write(tgid, value, data),
+    };
+  }
+
+  private async ioctl(f: DeviceFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Promise<Decision> {
+    const req = Number(ev.args[1] & 0xffffffffn);
+    switch (req) {
+      case FIOCLEX: case FIONCLEX: {
+        const e = proc.fds.get(fd);
+        if (e) e.cloexec = req === FIOCLEX;
+        return REAL; // the kernel sets the guest fd's own flag
+      }
+      case FIONBIO: {
+        const v = this.host.memory.read(proc.tgid, ev.args[2], 4);
+        if (!v) return this.skip(errno('EFAULT'), proc, fd);
+        f.flags = v.readInt32LE(0) ? f.flags | O_NONBLOCK : f.flags & ~O_NONBLOCK;
+        return this.skip(0n, proc, fd);
+      }
+      case FIOASYNC: return this.skip(0n, proc, fd);
+    }
+    const r = await f.ioctl(req, this.ioctlArg(proc.tgid, ev.args[2]));
+    return this.skip(BigInt(r), proc, fd);
+  }
+
+  private fcntl(f: DeviceFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Decision {
+    const cmd = Number(ev.args[1]);
+    const arg = ev.args[2];
+    switch (cmd) {
+      case 0: case 1030: // F_DUPFD, F_DUPFD_CLOEXEC
+        return { kind: 'real', exit: (ret) => { if (ret >= 0n) this.setVirtual(proc, ev.tid, Number(ret), f, cmd === 1030); return undefined; } };
+      case 1: return REAL; // F_GETFD: the kernel's flag is the truth
+      case 2: { // F_SETFD
+        const e = proc.fds.get(fd);
+        if (e) e.cloexec = !!(Number(arg) & 1);
+        return REAL;
+      }
+      case 3: return this.skip(BigInt(f.flags | O_LARGEFILE), proc, fd); // F_GETFL
+      case 4: // F_SETFL
+        f.flags = (f.flags & ~SETFL_MASK) | (Number(arg) & SETFL_MASK);
+        return this.skip(0n, proc, fd);
+      case 5: { // F_GETLK: nothing else holds a lock
+        const lk = this.host.memory.read(proc.tgid, arg, 2);
+        if (!lk) return this.skip(errno('EFAULT'), proc, fd);
+        const unlck = Buffer.alloc(2);
+        unlck.writeInt16LE(2, 0); // F_UNLCK
+        return this.skip(this.host.memory.write(proc.tgid, arg, unlck) ? 0n : errno('EFAULT'), proc, fd);
+      }
+      case 6: case 7: case 37: case 38: return this.skip(0n, proc, fd); // F_SETLK(W), F_OFD_SETLK(W)
+      case 36: return this.skip(0n, proc, fd); // F_OFD_GETLK
+      default: return this.skip(errno('EINVAL'), proc, fd);
+    }
+  }
+
+  private closeRange(ev: SyscallEvent, proc: GuestProcess): Decision {
+    const first = Number(ev.args[0] & 0xffffffffn);
+    const last = Number(ev.args[1] & 0xffffffffn);
+    const flags = Number(ev.args[2]);
+    const inRange = proc.fds.fds().filter((fd) => fd >= first && fd <= last);
+    if (!inRange.length || flags & CLOSE_RANGE_UNSHARE) return REAL;
+    return {
+      kind: 'real',
+      exit: (ret) => {
+        if (ret < 0n) return undefined;
+        for (const fd of inRange) {
+          if (flags & CLOSE_RANGE_CLOEXEC) { const e = proc.fds.get(fd); if (e) e.cloexec = true; }
+          else this.dropFd(proc, ev.tid, fd);
+        }
+        return undefined;
+      },
+    };
+  }
+
+  // ------------------------------------------------------------ path calls
+
+  private dirPath = (tid: number, dirfd: number): string | undefined => {
+    if (dirfd === AT_FDCWD) return this.host.processes.cwd(tid);
+    const p = this.host.processes.process(tid);
+    const vf = p?.fds.get(dirfd)?.file as DeviceFile | undefined;
+    if (vf) return undefined; // a device is no directory: the caller reports ENOTDIR
+    try { return fs.readlinkSync(`/proc/${tid}/fd/${dirfd}`); } catch { return undefined; }
+  };
+
+  private pathCall(info: SyscallInfo, ev: SyscallEvent, proc: GuestProcess): Decision | Promise<Decision> {
+    const name = info.name;
+    const args = ev.args;
+    const check = (dirfd: number, pathIdx: number | undefined): Decision | VirtualNode | undefined => {
+      if (pathIdx === undefined) return undefined;
+      const p = this.host.memory.readString(proc.tgid, args[pathIdx]);
+      if (p === undefined) return undefined; // the kernel reports EFAULT
+      if (p === '' && emptyPathFlag(name, args)) {
+        const f = proc.fds.get(dirfd)?.file as DeviceFile | undefined;
+        return f ? { mount: f.mount, sub: f.sub, path: '' } : undefined;
+      }
+      if (!p.startsWith('/') && dirfd !== AT_FDCWD && proc.fds.get(dirfd)) return this.skip(errno('ENOTDIR'), proc, dirfd);
+      const r = resolvePath({ mounts: this.host.mounts, dirPath: this.dirPath }, ev.tid, dirfd, p, followsLast(name, args));
+      if (r.kind === 'virtual') return r.node;
+      if (r.kind === 'error') return this.skip(errno(r.errno as 'ENOTDIR'), proc);
+      return undefined;
+    };
+    const dirfd = info.cls === 'at' || name === 'execveat' ? fdArg(args, info.fdArg ?? 0) : AT_FDCWD;
+    const first = check(dirfd, info.pathArg);
+    if (first && 'kind' in first) return first;
+    // symlink's target (path2 of symlink/symlinkat) is only a string.
+    const second = name === 'symlink' || name === 'symlinkat' ? undefined
+      : check(info.fd2Arg !== undefined && info.cls === 'at' ? fdArg(args, info.fd2Arg) : AT_FDCWD, info.path2Arg);
+    if (second && 'kind' in second) return second;
+    const node = first ?? second;
+    if (!node) return REAL;
+    return this.onNode(name, node, first === undefined, ev, proc);
+  }
+
+  /** A path call that lands on a device (isSecond: via its second path). */
+  private onNode(name: string, node: VirtualNode, isSecond: boolean, ev: SyscallEvent, proc: GuestProcess): Decision | Promise<Decision> {
+    const args = ev.args;
+    const skip = (v: bigint) => this.skip(v, proc, undefined, node);
+    const mem = this.host.memory;
+    if (isSecond) {
+      // rename/link/symlink onto a device path
+      return skip(name.startsWith('rename') ? errno('EBUSY') : errno('EEXIST'));
+    }
+    switch (name) {
+      case 'open': return this.open(node, Number(args[1]), ev, proc);
+      case 'openat': return this.open(node, Number(args[2]), ev, proc);
+      case 'creat': return this.open(node, O_CREAT | 1 | 0o1000, ev, proc);
+      case 'openat2': {
+        const how = mem.read(proc.tgid, args[2], 8);
+        if (!how) return skip(errno('EFAULT'));
+        return this.open(node, Number(how.readBigUInt64LE(0) & 0xffffffffn), ev, proc);
+      }
+      case 'stat': case 'lstat': case 'newfstatat': {
+        const buf = name === 'newfstatat' ? args[2] : args[1];
+        return skip(mem.write(proc.tgid, buf, encodeStat(this.statOf(node.mount, node.sub))) ? 0n : errno('EFAULT'));
+      }
+      case 'statx':
+        return skip(mem.write(proc.tgid, args[4], encodeStatx(this.statOf(node.mount, node.sub))) ? 0n : errno('EFAULT'));
+      case 'access': return skip(this.access(node, Number(args[1]), ev.tid));
+      case 'faccessat': case 'faccessat2': return skip(this.access(node, Number(args[2]), ev.tid));
+      case 'readlink': case 'readlinkat': return skip(errno('EINVAL'));
+      case 'chdir': case 'chroot': return skip(errno('ENOTDIR'));
+      case 'execve': case 'execveat': return skip(errno('EACCES'));
+      case 'truncate': return skip(errno('EINVAL'));
+      case 'chmod': case 'fchmodat': case 'fchmodat2': case 'chown': case 'lchown': case 'fchownat':
+      case 'utime': case 'utimes': case 'utimensat': case 'futimesat':
+        return skip(0n);
+      case 'unlink': case 'unlinkat': case 'rmdir': case 'rename': case 'renameat': case 'renameat2':
+      case 'link': case 'linkat': case 'umount2': case 'mount':
+        return skip(errno('EBUSY'));
+      case 'mkdir': case 'mkdirat': case 'mknod': case 'mknodat': case 'symlink': case 'symlinkat':
+        return skip(errno('EEXIST'));
+      case 'getxattr': case 'lgetxattr': return skip(errno('ENODATA'));
+      case 'listxattr': case 'llistxattr': return skip(0n);
+      case 'setxattr': case 'lsetxattr': case 'removexattr': case 'lremovexattr': return skip(errno('EOPNOTSUPP'));
+      default: return skip(errno('EPERM'));
+    }
+  }
+
+  private async open(node: VirtualNode, flags: number, ev: SyscallEvent, proc: GuestProcess): Promise<Decision> {
+    const skip = (v: bigint) => this.skip(v, proc, undefined, node);
+    if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return skip(errno('EEXIST'));
+    if (flags & O_DIRECTORY) return skip(errno('ENOTDIR'));
+    const device = node.mount.device;
+    const h = await device.open(node.sub, flags, { pid: proc.tgid, tid: ev.tid });
+    if (typeof h === 'number') return skip(BigInt(h < 0 ? h : -ERR.EIO));
+    const id = this.nextVpoll++;
+    const file = new DeviceFile(node.mount, node.sub, h, flags & ~O_CLOEXEC & ~O_CREAT & ~O_EXCL & ~0o1000, id, (f) => this.releaseFile(f));
+    const cloexec = !!(flags & O_CLOEXEC);
+    return {
+      kind: 'install', file, cloexec, mask: EPOLLIN | EPOLLOUT, by: node.mount.label,
+      exit: (ret) => {
+        if (ret >= 0n) {
+          proc.fds.set(Number(ret), file, cloexec); // the helper set its own bit
+        } else {
+          this.releaseFile(file);
+        }
+      },
+    };
+  }
+
+  private access(node: VirtualNode, mode: number, tid: number): bigint {
+    if (mode === 0) return 0n;
+    if (mode & 1) return errno('EACCES'); // a device is not executable
+    const uid = realUid(tid);
+    if (uid === 0) return 0n;
+    const st = this.statOf(node.mount, node.sub);
+    const bits = uid === st.uid ? (st.mode >> 6) & 7 : (st.mode & 7);
+    return (mode & bits) === mode ? 0n : errno('EACCES');
+  }
+
+  private statOf(m: DeviceMount, sub: number): StatInfo {
+    const d = m.device;
+    const block = d.type === 'block';
+    const perm = d.mode ?? (block ? 0o660 : 0o666);
+    let dev = 0n;
+    try { dev = fs.statSync(path.posix.dirname(m.target), { bigint: true }).dev; } catch { /* a directory that does not exist */ }
+    return {
+      dev,
+      ino: 0x7675000000n + BigInt(d.major) * 4096n + BigInt(d.minor + sub),
+      mode: (block ? S_IFBLK : S_IFCHR) | perm,
+      nlink: 1,
+      uid: process.getuid?.() ?? 0,
+      gid: process.getgid?.() ?? 0,
+      rdev: { major: d.major, minor: d.minor + sub },
+      size: 0n, // as the kernel reports for device nodes
+      blksize: 4096,
+      blocks: 0n,
+      time: m.mountedAt,
+    };
+  }
+}
+
+function realUid(tid: number): number {
+  try {
+    const m = /^Uid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${tid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+export { makedev };

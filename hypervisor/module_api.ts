@@ -1,0 +1,124 @@
+// The API a module author writes against. A module is a file whose default
+// export is an operations table (UmdevModule or, later, VunetModule).
+//
+// Conventions, as in the kernel: a method returns a value or a negative
+// errno (use the ERRNO constants), never throws for a guest's error. A
+// method may be synchronous or return a Promise. A thrown exception is a
+// module bug: that one call fails with EIO and vu logs it.
+import { constants } from 'node:os';
+
+/** errno numbers by name (ERRNO.ENOENT …); return them negated. */
+export const ERRNO = constants.errno;
+
+/** A result: a value, or a negative errno. */
+export type Result<T> = T | number;
+export type MaybePromise<T> = T | Promise<T>;
+
+/** What `--mount type=T,source=S,target=P,k=v…` asked for. */
+export interface MountRequest {
+  /** The module's name (type=). */
+  type: string;
+  /** source= (an image file, a VDE url …), '' when absent. */
+  source: string;
+  /** target= : the absolute path where the instance appears. */
+  target: string;
+  /** Every other key=value of the mount option, as given. */
+  options: Readonly<Record<string, string>>;
+}
+
+/** What vu gives a module instance. */
+export interface ModuleContext {
+  /** Logs a line to vu's stderr, prefixed with the instance's name. */
+  log(message: string): void;
+}
+
+/** A guest pointer argument of an ioctl: read and write guest memory. */
+export interface IoctlArg {
+  /** The raw argument (a pointer or an integer, depending on the request). */
+  readonly value: bigint;
+  /** Reads len bytes at the pointer; undefined if the guest's pointer is bad. */
+  read(len: number): Buffer | undefined;
+  /** Writes bytes at the pointer; false if the guest's pointer is bad (return -EFAULT). */
+  write(data: Buffer): boolean;
+}
+
+/** Which guest made a call. */
+export interface Caller {
+  pid: number;
+  tid: number;
+}
+
+// ---------------------------------------------------------------- umdev
+
+/** One open file of a device: what open() returned, passed back to every call. */
+export type DeviceHandle = object;
+
+/**
+ * A mounted device instance: `target` is the device itself; `subdevices`
+ * (e.g. partitions: target hda, subdevices hda1, hda2 …) are optional.
+ */
+export interface UmdevDevice<H extends DeviceHandle = DeviceHandle> {
+  /** 'char' or 'block': what stat reports (S_IFCHR / S_IFBLK). */
+  readonly type: 'char' | 'block';
+  /** Major number, and the minor number of the device itself; subdevice n has minor + n. */
+  readonly major: number;
+  readonly minor: number;
+  /** Permission bits (default 0o660 for block, 0o666 for char). */
+  readonly mode?: number;
+
+  /**
+   * A name next to the target that starts with the target's name (hda1 for
+   * hda): return its subdevice number (≥ 1) if it exists, else undefined.
+   */
+  confirm_subdev?(suffix: string): number | undefined;
+
+  /** Size in bytes of the device (sub 0) or a subdevice: lseek SEEK_END, BLKGETSIZE64. */
+  size?(sub: number): bigint;
+
+  /** open(2); flags are the guest's O_* flags. */
+  open(sub: number, flags: number, caller: Caller): MaybePromise<Result<H>>;
+  close?(h: H): MaybePromise<void>;
+
+  /** Reads up to `length` bytes at `offset`. Returns the bytes (short at the end) or -errno. */
+  pread(h: H, length: number, offset: bigint): MaybePromise<Result<Buffer>>;
+  /** Writes `data` at `offset`. Returns the count written or -errno. */
+  pwrite(h: H, data: Buffer, offset: bigint): MaybePromise<Result<number>>;
+
+  /**
+   * Stream devices (no offsets, like a tty or /dev/null) may implement
+   * read/write instead; when present they are used for read(2)/write(2).
+   */
+  read?(h: H, length: number): MaybePromise<Result<Buffer>>;
+  write?(h: H, data: Buffer): MaybePromise<Result<number>>;
+
+  /** ioctl(2): the result, or -ENOTTY for a request the device does not know. */
+  ioctl?(h: H, request: number, arg: IoctlArg): MaybePromise<Result<number>>;
+  fsync?(h: H): MaybePromise<Result<number>>;
+
+  /** Unmount: release everything (flush an image file …). */
+  fini?(): MaybePromise<void>;
+}
+
+/** The operations table a umdev module file exports (as its default export). */
+export interface UmdevModule {
+  readonly kind: 'umdev';
+  readonly name: string;
+  readonly description: string;
+  /** Creates the instance mounted at request.target; -errno or throw an Error with a one-line reason on bad options. */
+  init(request: MountRequest, ctx: ModuleContext): MaybePromise<UmdevDevice>;
+}
+
+export type VuModule = UmdevModule;
+
+/** Helps module files type their table: `export default defineUmdev({ … })`. */
+export function defineUmdev<M extends UmdevModule>(m: M): M {
+  return m;
+}
+
+/** Parses sizes such as 512, 64K, 64M, 1G (powers of 1024). undefined if malformed. */
+export function parseSize(text: string): bigint | undefined {
+  const m = /^(\d+)([KMGT]?)i?B?$/i.exec(text.trim());
+  if (!m) return undefined;
+  const mult = { '': 1n, K: 1n << 10n, M: 1n << 20n, G: 1n << 30n, T: 1n << 40n }[m[2].toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  return BigInt(m[1]) * mult;
+}
