@@ -21,7 +21,8 @@ export async function runDemo(): Promise<number> {
   const traceFile = path.join(tmp, 'trace.txt');
   let failures = 0;
   process.stdout.write('vu demo: unmodified programs run inside a partial virtual machine.\n');
-  process.stdout.write('Nothing is virtual yet, so each runs as it would natively; --trace and --summary show the calls vu sees.\n');
+  process.stdout.write('First with nothing virtual (each runs as natively; --trace and --summary show the calls vu sees),\n');
+  process.stdout.write('then with a virtual disk that the real disk tools partition and format.\n');
 
   failures += step('host support', ['info']) === 0 ? 0 : 1;
   failures += step('a shell pipeline, exit status kept', ['run', '--', 'bash', '-c', 'ls / | sort | head -3; seq 1 100000 | wc -l; exit 3']) === 3 ? 0 : 1;
@@ -31,6 +32,32 @@ export async function runDemo(): Promise<number> {
   failures += step('the trace of cat, to a file', ['run', `--trace=${traceFile}`, '--', 'cat', '/etc/hostname']) === 0 ? 0 : 1;
   const lines = fs.readFileSync(traceFile, 'utf8').split('\n').filter((l) => /hostname|write\(1|exit/.test(l));
   process.stdout.write(`$ grep -E 'hostname|write\\(1|exit' ${traceFile}\n${lines.join('\n')}\n`);
+
+  // A virtual disk: a sparse image file served by umdevpartx at /dev/hda.
+  const img = path.join(tmp, 'disk.img');
+  fs.writeFileSync(path.join(tmp, 'hello.txt'), 'hello from a virtual disk\n');
+  fs.closeSync(fs.openSync(img, 'w'));
+  fs.truncateSync(img, 256 * 1024 * 1024);
+  process.stdout.write(`\n(a sparse 256 MiB image file: ${img})\n`);
+  const script = [
+    'printf "label: dos\\n,100M,L\\n,,L\\n" | sfdisk -q /dev/hda',
+    'ls -l /dev/hda /dev/hda1 /dev/hda2',
+    'blockdev --getsize64 /dev/hda1 /dev/hda2',
+    'mkfs.ext4 -q -F /dev/hda1',
+    'e2fsck -fn /dev/hda1 2>&1 | tail -1',
+    `debugfs -w -R "write ${path.join(tmp, 'hello.txt')} hello.txt" /dev/hda1 2>/dev/null`,
+    'debugfs -R "cat /hello.txt" /dev/hda1 2>/dev/null',
+  ].join(' && ');
+  failures += step('partition and format a virtual disk with sfdisk, mkfs.ext4, e2fsck, debugfs',
+    ['run', '--mount', `type=umdevpartx,source=${img},target=/dev/hda`, '--', 'bash', '-c', script]) === 0 ? 0 : 1;
+  process.stdout.write('$ sfdisk -d disk.img   # natively, after the VM ended: the image holds the table\n');
+  const dump = spawnSync('sfdisk', ['-d', img], { encoding: 'utf8' });
+  process.stdout.write(dump.stdout.split('\n').filter((l) => /start=/.test(l)).join('\n') + '\n');
+  if (dump.status !== 0 || !/size=\s*204800/.test(dump.stdout)) failures++;
+
+  failures += step('a 64 MiB ramdisk: mkfs.ext4, e2fsck, then dd', ['run', '--mount', 'type=umdevramdisk,target=/dev/ram0,size=64M', '--', 'bash', '-c',
+    'mkfs.ext4 -q /dev/ram0 && e2fsck -fn /dev/ram0 2>&1 | tail -1 && dd if=/dev/zero of=/dev/ram0 bs=1M count=64 2>&1 | tail -1']) === 0 ? 0 : 1;
+
   fs.rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(failures ? `\nvu demo: ${failures} step(s) did not behave as expected\n` : '\nvu demo: done\n');
   return failures ? 1 : 0;
