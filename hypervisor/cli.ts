@@ -22,7 +22,7 @@ program
   .option('--summary', 'count the calls and print a table when the guest ends')
   .option('--mount <spec>', 'mount a module instance: type=TYPE,source=SOURCE,target=PATH[,KEY=VALUE…] (repeatable)', collect, [])
   .option('--insmod <module>', 'load a module by built-in name or by path to a .js/.ts file (repeatable)', collect, [])
-  .addOption(new Option('--filter <mode>', 'which calls stop when not tracing: idle (only management calls while nothing is virtual) or full (every call that may be virtual; the C fast path resumes them)').choices(['idle', 'full']))
+  .addOption(new Option('--filter <mode>', 'which calls stop when not tracing: idle (nothing mounted: only management calls stop) or full (every call that may be virtual stops; the C fast path resumes those that are not). With mounts the default stops path calls, and fd calls only on fds that are virtual').choices(['idle', 'full']))
   .passThroughOptions()
   .action(async (cmd: string[], opts: { trace?: boolean | string; summary?: boolean; filter?: 'idle' | 'full'; mount: string[]; insmod: string[] }) => {
     if (cmd.length === 0) {

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import type { Socket } from 'node:net';
-import { buildFilter, buildSysargs, type FilterMode } from './core/filter.js';
+import { buildFdFilterTemplate, buildFilter, buildSysargs, type FilterMode } from './core/filter.js';
 import { GuestMemory } from './core/memory.js';
 import { ProcessTable } from './core/processes.js';
 import {
@@ -135,9 +135,15 @@ export class VirtualMachine {
     const control = helper.stdio[3] as Socket;
     this.control = control;
     const flags = (this.traceAll ? CFG_TRACE_ALL : 0) | CFG_MOUNTS;
-    // With something mounted, every call that may reach it must stop.
-    const mode: FilterMode = this.mounts.size ? 'full' : this.opts.filter ?? 'idle';
-    control.write(encodeConfig(flags, buildFilter(mode), buildSysargs()));
+    // With something mounted, every call that may reach it must stop: path
+    // calls through the base filter, fd calls through per-fd filters the
+    // helper adds when an fd becomes virtual (so real fds never stop).
+    const mode: FilterMode = this.mounts.size ? (this.opts.filter === 'full' ? 'full' : 'mounts') : this.opts.filter ?? 'idle';
+    const fdFilter = mode === 'mounts' && !this.traceAll ? buildFdFilterTemplate() : Buffer.alloc(0);
+    // --trace stops every call at entry and exit already: no filter, whose
+    // seccomp stops would come on top of the syscall-entry stops.
+    const filter = this.traceAll ? Buffer.alloc(0) : buildFilter(mode);
+    control.write(encodeConfig(flags, filter, fdFilter, buildSysargs()));
     control.write(encodeMounts(this.mounts.fastPathNames()));
 
     const onSignal = (sig: NodeJS.Signals) => control.write(encodeSignal(osSignal(sig)));

@@ -33,11 +33,17 @@ interface Range { from: number; to: number; action: number } // [from, to)
  * - 'idle': only management calls (nothing virtual exists, so nothing else
  *   needs to stop: the guest runs at native speed).
  */
-export type FilterMode = 'full' | 'idle';
+export type FilterMode = 'full' | 'idle' | 'mounts';
+
+/** Calls decided by an fd alone: under 'mounts' they stop only through per-fd filters. */
+export function isFdDecided(s: SyscallInfo): boolean {
+  return (s.cls === 'fd' && s.name !== 'close_range') || (s.cls === 'cwd' && s.fdArg !== undefined) || (s.cls === 'cwd' && s.pathArg === undefined && s.fdArg === undefined);
+}
 
 function actionFor(s: SyscallInfo, mode: FilterMode): number {
   if (s.cls === 'never') return SECCOMP_RET_ALLOW;
   if (mode === 'idle' && s.cls !== 'mgmt') return SECCOMP_RET_ALLOW;
+  if (mode === 'mounts' && isFdDecided(s)) return SECCOMP_RET_ALLOW;
   return SECCOMP_RET_TRACE | CLASS_NUMBER[s.cls];
 }
 
@@ -92,6 +98,73 @@ export function buildFilter(mode: FilterMode, table: readonly SyscallInfo[] = SY
     { code: BPF_RET_K, jt: 0, jf: 0, k: mode === 'idle' ? SECCOMP_RET_ALLOW : traceOther },
     ...tree(ranges(mode, table)),
   ];
+  return encode(prog);
+}
+
+/** The fd placeholder of the per-fd template (the helper patches it). */
+export const FD_PLACEHOLDER = 0xfffffff0;
+
+/**
+ * The per-fd filter the helper adds to a process once fd N is virtual in
+ * it (mode 'mounts'): TRACE the fd-decided calls whose fd arguments equal
+ * N, ALLOW everything else. A binary search on the call number, then
+ * compares of the low 32 bits of the fd arguments (the kernel reads an
+ * int). Leaves that stop every call (close_range) need no compare.
+ */
+export function buildFdFilterTemplate(table: readonly SyscallInfo[] = SYSCALLS_X86_64): Buffer {
+  const trace = SECCOMP_RET_TRACE | CLASS_NUMBER.fd;
+  const byNr = new Map<number, number[] | 'all'>();
+  for (const s of table) {
+    if (s.name === 'close_range') { byNr.set(s.nr, 'all'); continue; }
+    if (!isFdDecided(s)) continue;
+    const argsIdx = [s.fdArg, s.fd2Arg].filter((x): x is number => x !== undefined);
+    if (argsIdx.length) byNr.set(s.nr, argsIdx);
+  }
+  const key = (v: number[] | 'all' | undefined) => (v === undefined ? 'allow' : v === 'all' ? 'all' : v.join(','));
+  const nrs = [...byNr.keys()].sort((a, b) => a - b);
+  const rs: { from: number; to: number; v: number[] | 'all' | undefined }[] = [];
+  let at = 0;
+  for (const nr of nrs) {
+    if (nr > at) rs.push({ from: at, to: nr, v: undefined });
+    const v = byNr.get(nr)!;
+    const last = rs[rs.length - 1];
+    if (last && last.to === nr && key(last.v) === key(v)) last.to = nr + 1;
+    else rs.push({ from: nr, to: nr + 1, v });
+    at = nr + 1;
+  }
+  rs.push({ from: at, to: 0xffffffff, v: undefined });
+  const leaf = (v: number[] | 'all' | undefined): Insn[] => {
+    if (v === undefined) return [{ code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW }];
+    if (v === 'all') return [{ code: BPF_RET_K, jt: 0, jf: 0, k: trace }];
+    const out: Insn[] = [];
+    v.forEach((argIdx, i) => {
+      const remaining = (v.length - i - 1) * 2; // compares left after this one
+      out.push({ code: BPF_LD_W_ABS, jt: 0, jf: 0, k: 16 + 8 * argIdx });
+      out.push({ code: BPF_JEQ_K, jt: remaining + 1, jf: 0, k: FD_PLACEHOLDER });
+    });
+    out.push({ code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW });
+    out.push({ code: BPF_RET_K, jt: 0, jf: 0, k: trace });
+    return out;
+  };
+  const build = (part: typeof rs): Insn[] => {
+    if (part.length === 1) return leaf(part[0].v);
+    const mid = part.length >> 1;
+    const left = build(part.slice(0, mid));
+    const right = build(part.slice(mid));
+    if (left.length <= 255) return [{ code: BPF_JGE_K, jt: left.length, jf: 0, k: part[mid].from }, ...left, ...right];
+    return [{ code: BPF_JGE_K, jt: 0, jf: 1, k: part[mid].from }, { code: BPF_JA, jt: 0, jf: 0, k: left.length }, ...left, ...right];
+  };
+  const prog: Insn[] = [
+    { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_ARCH },
+    { code: BPF_JEQ_K, jt: 1, jf: 0, k: AUDIT_ARCH_X86_64 },
+    { code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW }, // other ABIs: the base filter traces them
+    { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_NR },
+    ...build(rs),
+  ];
+  return encode(prog);
+}
+
+function encode(prog: Insn[]): Buffer {
   const b = Buffer.alloc(prog.length * 8);
   prog.forEach((p, i) => {
     b.writeUInt16LE(p.code, i * 8);
@@ -102,8 +175,8 @@ export function buildFilter(mode: FilterMode, table: readonly SyscallInfo[] = SY
   return b;
 }
 
-/** Evaluates a filter for (arch, nr) like the kernel would: for tests. */
-export function runFilter(filter: Buffer, arch: number, nr: number): number {
+/** Evaluates a filter for (arch, nr, args) like the kernel would: for tests. */
+export function runFilter(filter: Buffer, arch: number, nr: number, args: number[] = []): number {
   let acc = 0;
   for (let pc = 0; pc < filter.length / 8;) {
     const code = filter.readUInt16LE(pc * 8);
@@ -111,7 +184,10 @@ export function runFilter(filter: Buffer, arch: number, nr: number): number {
     const jf = filter.readUInt8(pc * 8 + 3);
     const k = filter.readUInt32LE(pc * 8 + 4);
     switch (code) {
-      case BPF_LD_W_ABS: acc = k === OFF_ARCH ? arch : k === OFF_NR ? nr >>> 0 : 0; pc++; break;
+      case BPF_LD_W_ABS:
+        acc = k === OFF_ARCH ? arch : k === OFF_NR ? nr >>> 0 : k >= 16 && (k - 16) % 8 === 0 ? (args[(k - 16) / 8] ?? 0) >>> 0 : 0;
+        pc++;
+        break;
       case BPF_JEQ_K: pc += 1 + (acc === k ? jt : jf); break;
       case BPF_JGE_K: pc += 1 + (acc >= k ? jt : jf); break;
       case BPF_JA: pc += 1 + k; break;

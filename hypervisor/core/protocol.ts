@@ -83,16 +83,18 @@ export function decodeFrame(b: Buffer): HelperEvent | undefined {
   }
 }
 
-/** flags, the seccomp filter, and the fast path's table (4 bytes per nr). */
-export function encodeConfig(flags: number, filter: Buffer, systab: Buffer): Buffer {
-  const b = Buffer.alloc(24 + filter.length + systab.length);
+/** flags, the seccomp filter, the per-fd filter template (may be empty), and the fast path's table (4 bytes per nr). */
+export function encodeConfig(flags: number, filter: Buffer, fdFilter: Buffer, systab: Buffer): Buffer {
+  const b = Buffer.alloc(24 + filter.length + fdFilter.length + systab.length);
   b.writeUInt32LE(b.length, 0);
   b.writeUInt32LE(MSG.CONFIG, 4);
   b.writeUInt32LE(flags, 8);
   b.writeUInt32LE(filter.length / 8, 12);
   b.writeUInt32LE(systab.length / 4, 16);
+  b.writeUInt32LE(fdFilter.length / 8, 20);
   filter.copy(b, 24);
-  systab.copy(b, 24 + filter.length);
+  fdFilter.copy(b, 24 + filter.length);
+  systab.copy(b, 24 + filter.length + fdFilter.length);
   return b;
 }
 

@@ -54,13 +54,16 @@ const MAX_STR = 32;
 
 function quote(b: Buffer, truncated: boolean): string {
   let s = '"';
-  for (const c of b) {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    const nextIsDigit = i + 1 < b.length && b[i + 1] >= 0x30 && b[i + 1] <= 0x37;
     if (c === 0x22) s += '\\"';
     else if (c === 0x5c) s += '\\\\';
     else if (c === 0x0a) s += '\\n';
     else if (c === 0x09) s += '\\t';
     else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
-    else s += '\\' + c.toString(8);
+    // a short octal escape would swallow a following digit: pad it then
+    else s += '\\' + (nextIsDigit ? c.toString(8).padStart(3, '0') : c.toString(8));
   }
   return s + '"' + (truncated ? '...' : '');
 }

@@ -47,7 +47,7 @@ struct vu_config {
 	uint32_t flags;
 	uint32_t filter_len; /* number of struct sock_filter that follow */
 	uint32_t systab_len; /* then this many struct vu_sysargs, indexed by nr */
-	uint32_t pad;
+	uint32_t fdfilter_len; /* then the per-fd filter template (see inject.h) */
 };
 
 /* Which arguments decide whether a call may be virtual (0xff: none). */

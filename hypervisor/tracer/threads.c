@@ -51,6 +51,7 @@ void thread_remove(struct thread *t)
 {
 	size_t i = (size_t)(t - slots);
 	fdset_unref(slots[i].fds);
+	fdset_unref(slots[i].filtered);
 	memset(&slots[i], 0, sizeof slots[i]);
 	count--;
 	/* Backward-shift the following entries so lookups never stop early. */

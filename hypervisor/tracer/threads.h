@@ -19,6 +19,9 @@ struct thread {
 	unsigned installing : 1; /* the call was rewritten to make a vpoll fd */
 	uint64_t install;        /* VU_INSTALL value while installing */
 	struct fdset *fds;       /* which fds may be virtual (shared, see fdset.h) */
+	struct fdset *filtered;  /* fds a per-fd seccomp filter of this thread group covers */
+	unsigned dead : 1;       /* died during an injection; reported later */
+	int dead_status;
 };
 
 struct thread *thread_find(pid_t tid);

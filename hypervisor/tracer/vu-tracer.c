@@ -38,6 +38,7 @@
 
 #include "fastpath.h"
 #include "fdset.h"
+#include "inject.h"
 #include "probe.h"
 #include "vpoll.h"
 #include "protocol.h"
@@ -180,6 +181,7 @@ static pid_t start_guest(const char *file, char **argv)
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) != 0) die("PTRACE_SEIZE");
 	struct thread *t = thread_add(pid, pid);
 	t->fds = fdset_new();
+	t->filtered = fdset_new();
 	t->announced = 1;
 	t->hidden = 1; /* the helper's own set-up calls are not the guest's */
 	kill(pid, SIGCONT);
@@ -190,6 +192,8 @@ static pid_t start_guest(const char *file, char **argv)
 
 static void resume(struct thread *t, int sig)
 {
+	if (!sig && t->pending_sig) sig = t->pending_sig;
+	t->pending_sig = 0;
 	int req = ((cfg_flags & VU_CFG_TRACE_ALL) || t->want_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
 	if (ptrace(req, t->tid, 0, (long)sig) != 0 && errno != ESRCH)
 		fprintf(stderr, "vu-tracer: resume %d: %s\n", t->tid, strerror(errno));
@@ -222,6 +226,7 @@ static void send_syscall(struct thread *t, const struct syscall_info *si, int ph
 }
 
 static void finish_install(struct thread *t, const struct syscall_info *si);
+static void on_gone(pid_t tid, int status);
 
 static void on_syscall_stop(struct thread *t, int seccomp)
 {
@@ -281,6 +286,16 @@ static void finish_install(struct thread *t, const struct syscall_info *si)
 		uint32_t id = (uint32_t)t->install;
 		uint32_t mask = (uint32_t)(t->install >> 32) & 0x7fffffffu;
 		int e = vpoll_adopt(t->tgid, (int)ret, id, mask);
+		if (e == 0 && inject_has_fd_template()) {
+			/* Calls on this fd must stop from now on; if they cannot be
+			 * made to, the open fails rather than leave a blind fd. */
+			e = inject_fd_filter(t, (int)ret);
+			if (e != 0) {
+				vpoll_close(id);
+				if (!t->dead) inject_syscall(t, SYS_close, ret, 0, 0);
+			}
+		}
+		if (t->dead) { on_gone(t->tid, t->dead_status); return; }
 		if (e == 0) fdset_set(t->fds, (int)ret, 1);
 		else {
 			/* Undo: the guest must not keep a half-made fd. */
@@ -361,6 +376,9 @@ static void on_fork_event(struct thread *t, int event)
 	else c->tgid = tgid;
 	fdset_unref(c->fds);
 	c->fds = (flags & CLONE_FILES) ? fdset_ref(t->fds) : fdset_copy(t->fds);
+	/* seccomp filters: inherited by children, the same for all threads (TSYNC) */
+	fdset_unref(c->filtered);
+	c->filtered = (flags & CLONE_THREAD) ? fdset_ref(t->filtered) : fdset_copy(t->filtered);
 	c->hidden = 0;
 	struct vu_fork m = { { sizeof m, VU_FORK }, t->tid, child, tgid, kind, flags };
 	wire_send(&m, sizeof m);
@@ -419,7 +437,11 @@ static void on_wait_status(pid_t tid, int st)
 	int event = (unsigned)st >> 16;
 	if (sig == (SIGTRAP | 0x80)) { on_syscall_stop(t, 0); return; }
 	switch (event) {
-	case PTRACE_EVENT_SECCOMP: on_syscall_stop(t, 1); return;
+	case PTRACE_EVENT_SECCOMP:
+		/* With every call traced, entries come as syscall-entry stops. */
+		if (cfg_flags & VU_CFG_TRACE_ALL) resume(t, 0);
+		else on_syscall_stop(t, 1);
+		return;
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE: on_fork_event(t, event); return;
@@ -460,6 +482,13 @@ static void on_frame(const struct vu_hdr *h)
 			const struct vu_fdbits *f = (const struct vu_fdbits *)h;
 			struct thread *t = thread_find(f->tid);
 			if (t && t->fds) fdset_set(t->fds, f->fd, f->on);
+			/* A new virtual fd (dup …) while the caller waits at its exit. */
+			if (t && f->on && t->waiting == VU_PHASE_EXIT && inject_has_fd_template()) {
+				int e = inject_fd_filter(t, f->fd);
+				if (e != 0 && !t->dead)
+					fprintf(stderr, "vu-tracer: cannot filter fd %d of %d: %s\n", f->fd, t->tid, strerror(-e));
+				if (t->dead) { pid_t tid = t->tid; int st = t->dead_status; on_gone(tid, st); }
+			}
 		}
 		break;
 	case VU_MOUNTS:
@@ -493,6 +522,15 @@ static void read_config(void)
 		exit(125);
 	}
 	if (filter_len == 0) cfg_flags |= VU_CFG_NO_FILTER;
+	if (c.fdfilter_len) {
+		struct sock_filter *tmpl = calloc(c.fdfilter_len, sizeof *tmpl);
+		if (!tmpl || c.fdfilter_len > BPF_MAXINSNS || wire_read_exact(tmpl, c.fdfilter_len * sizeof *tmpl) != 0) {
+			fprintf(stderr, "vu-tracer: short fd filter\n");
+			exit(125);
+		}
+		inject_set_fd_template(tmpl, c.fdfilter_len);
+		free(tmpl);
+	}
 	if (c.systab_len) {
 		struct vu_sysargs *tab = calloc(c.systab_len, sizeof *tab);
 		if (!tab || wire_read_exact(tab, c.systab_len * sizeof *tab) != 0) {

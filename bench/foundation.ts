@@ -1,0 +1,475 @@
+// Benchmark of the foundation: what it costs to run real programs under vu
+// (default 'idle' filter and '--filter full'), next to the same programs run
+// natively, under `strace -f` and under `proot`.
+//
+//   node dist/bench/foundation.js [--runs N] [--quick] [--only a,b,...] [--quiet]
+//
+// Every workload runs N rounds; inside a round the runners take turns in a
+// fixed order (native, vu, vu --filter full, strace -f, proot), so that slow
+// drifts of the machine fall on all of them alike. Each cell is the median of
+// the N wall times with their min–max and the ratio to the native median of
+// the same invocation. The report (Markdown) goes to stdout, progress to
+// stderr.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from '../hypervisor/paths.js';
+
+// ---------------------------------------------------------------- options
+
+interface Options {
+  runs: number;
+  startupRuns: number;
+  only?: Set<string>;
+  quiet: boolean;
+  /** CPUs to pin every timed command to (taskset -c), or none. */
+  cpus?: string;
+  timeoutMs: number;
+}
+
+const USAGE = `usage: node dist/bench/foundation.js [options]
+  --runs N       rounds per workload (default 5)
+  --quick        smoke test: 2 rounds per workload, 5 start-up rounds
+  --only LIST    comma-separated subset of: a,b,c,d,startup
+                 (a python stat loop, b find, c tar|wc, d make -j2)
+  --taskset CPUS pin every timed command, native included, to these CPUs
+                 (taskset -c CPUS): ptrace costs depend on where the tracer
+                 and the tracee run, see bench/README.md
+  --timeout S    give up on a run after S seconds (default 600)
+  --quiet        no progress lines on stderr
+`;
+
+function parseOptions(argv: string[]): Options {
+  const o: Options = { runs: 5, startupRuns: 20, quiet: false, timeoutMs: 600_000 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = (): string => {
+      const eq = a.indexOf('=');
+      if (eq >= 0) return a.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) usageError(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') { o.runs = 2; o.startupRuns = 5; }
+    else if (a === '--quiet') o.quiet = true;
+    else if (a === '--runs' || a.startsWith('--runs=')) {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) usageError('--runs takes a positive integer');
+      o.runs = n;
+    } else if (a === '--only' || a.startsWith('--only=')) {
+      const ids = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+      for (const id of ids) if (!KNOWN_IDS.includes(id)) usageError(`--only: unknown workload '${id}'`);
+      o.only = new Set(ids.map((id) => (id === 's' ? 'startup' : id)));
+    } else if (a === '--taskset' || a.startsWith('--taskset=')) {
+      const v = value();
+      if (!/^[0-9][0-9,-]*$/.test(v)) usageError('--taskset takes a CPU list such as 0 or 0,1');
+      o.cpus = v;
+    } else if (a === '--timeout' || a.startsWith('--timeout=')) {
+      const n = Number(value());
+      if (!(n > 0)) usageError('--timeout takes a positive number of seconds');
+      o.timeoutMs = n * 1000;
+    } else if (a === '-h' || a === '--help') { process.stdout.write(USAGE); process.exit(0); }
+    else usageError(`unknown option ${a}`);
+  }
+  return o;
+}
+
+const KNOWN_IDS = ['a', 'b', 'c', 'd', 'startup', 's'];
+
+function usageError(msg: string): never {
+  process.stderr.write(`foundation: ${msg}\n${USAGE}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- programs
+
+/** The absolute path of an executable found in PATH, or undefined. */
+function which(name: string): string | undefined {
+  if (name.includes('/')) return isExecutable(name) ? name : undefined;
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    const p = path.join(dir || '.', name);
+    if (isExecutable(p)) return p;
+  }
+  return undefined;
+}
+
+function isExecutable(p: string): boolean {
+  try {
+    const st = fs.statSync(p);
+    if (!st.isFile()) return false;
+    fs.accessSync(p, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function need(name: string): string {
+  const p = which(name);
+  if (!p) {
+    process.stderr.write(`foundation: '${name}' is not installed (run: npm run setup)\n`);
+    process.exit(1);
+  }
+  return p;
+}
+
+/**
+ * The Python interpreter itself. A version manager's shim (pyenv puts a bash
+ * script first in PATH) would start a shell and a few helpers before Python,
+ * and the runners would be measured on those: take the system interpreter
+ * when there is one.
+ */
+function pythonPath(): string {
+  const found = which('python3');
+  if (found && !/\/(shims|\.pyenv|\.asdf)\//.test(found)) return fs.realpathSync(found);
+  if (isExecutable('/usr/bin/python3')) return fs.realpathSync('/usr/bin/python3');
+  return need('python3');
+}
+
+// ---------------------------------------------------------------- runners
+
+interface Runner {
+  id: string;
+  title: string;
+  /** The full command that runs `cmd` under this runner, or why it cannot. */
+  wrap: ((cmd: string[]) => string[]) | string;
+}
+
+const VU = path.join(ROOT, 'bin', 'vu.js');
+
+function runners(): Runner[] {
+  const node = process.execPath;
+  const strace = which('strace');
+  const proot = which('proot');
+  return [
+    { id: 'native', title: 'native', wrap: (cmd) => cmd },
+    { id: 'vu', title: 'vu', wrap: (cmd) => [node, VU, 'run', '--', ...cmd] },
+    { id: 'vu-full', title: 'vu --filter full', wrap: (cmd) => [node, VU, 'run', '--filter', 'full', '--', ...cmd] },
+    { id: 'strace', title: 'strace -f', wrap: strace ? (cmd) => [strace, '-f', '-o', '/dev/null', ...cmd] : 'strace not installed' },
+    { id: 'proot', title: 'proot', wrap: proot ? (cmd) => [proot, ...cmd] : 'proot not installed' },
+  ];
+}
+
+// ---------------------------------------------------------------- workloads
+
+interface Workload {
+  id: string;
+  title: string;
+  cmd: string[];
+  /** Untimed, before every timed run (natively). */
+  before?: () => void;
+}
+
+const PY_LOOP = "import os; [os.stat('/') for _ in range(300000)]";
+
+function workloads(makeDir: () => string): Workload[] {
+  const python = pythonPath();
+  const bash = need('bash');
+  const find = need('find');
+  const make = need('make');
+  need('gcc');
+  need('tar');
+  need('wc');
+  return [
+    { id: 'a', title: '(a) python3 300k × os.stat', cmd: [python, '-c', PY_LOOP] },
+    { id: 'b', title: '(b) find /usr -xdev', cmd: [find, '/usr', '-xdev'] },
+    { id: 'c', title: '(c) tar cf - /usr/share/doc \\| wc -c', cmd: [bash, '-c', 'tar cf - /usr/share/doc 2>/dev/null | wc -c'] },
+    {
+      id: 'd',
+      title: '(d) make -j2, 24 C files, gcc -O1',
+      get cmd() { return [make, '-C', makeDir(), '-j2']; },
+      before: () => {
+        const r = spawnSync(make, ['-C', makeDir(), 'clean'], { stdio: 'ignore' });
+        if (r.status !== 0) throw new Error(`make clean failed in ${makeDir()}`);
+      },
+    },
+  ];
+}
+
+/** A small C project: 24 modules, a header, a main and a Makefile. */
+function generateProject(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vu-bench-make-'));
+  const N = 24;
+  const header = ['#ifndef BENCH_H', '#define BENCH_H', '#include <stddef.h>', '#include <stdint.h>'];
+  for (let i = 0; i < N; i++) header.push(`uint64_t mod${i}_run(uint64_t seed);`);
+  header.push('#endif', '');
+  fs.writeFileSync(path.join(dir, 'bench.h'), header.join('\n'));
+
+  for (let i = 0; i < N; i++) {
+    // A few functions with loops, a table and a switch: enough for -O1 to
+    // have some work, small enough that a file compiles in tens of ms.
+    const src = `#include <string.h>
+#include "bench.h"
+
+struct acc${i} { uint64_t sum; uint32_t table[64]; char name[32]; };
+
+static const uint32_t primes${i}[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, ${i + 41} };
+
+static uint64_t mix${i}(uint64_t x) {
+  x ^= x >> 33; x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33; x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
+}
+
+static void fill${i}(struct acc${i} *a, uint64_t seed) {
+  for (size_t k = 0; k < sizeof a->table / sizeof a->table[0]; k++)
+    a->table[k] = (uint32_t)mix${i}(seed + k) % primes${i}[k % (sizeof primes${i} / sizeof primes${i}[0])];
+  memset(a->name, 0, sizeof a->name);
+  memcpy(a->name, "module-${i}", sizeof "module-${i}" - 1);
+}
+
+static uint64_t step${i}(struct acc${i} *a, unsigned op, uint64_t v) {
+  switch (op & 7) {
+  case 0: return a->sum += v;
+  case 1: return a->sum ^= v << 3;
+  case 2: return a->sum -= v >> 1;
+  case 3: return a->sum = mix${i}(a->sum + v);
+  case 4: return a->sum += a->table[v & 63];
+  case 5: return a->sum *= (v | 1);
+  case 6: return a->sum += (uint64_t)strlen(a->name);
+  default: return a->sum = (a->sum << 7) | (a->sum >> 57);
+  }
+}
+
+uint64_t mod${i}_run(uint64_t seed) {
+  struct acc${i} a = { 0 };
+  fill${i}(&a, seed);
+  for (unsigned r = 0; r < 1000; r++)
+    step${i}(&a, r * ${2 * i + 1}u, a.table[r & 63] + r);
+  return a.sum;
+}
+`;
+    fs.writeFileSync(path.join(dir, `mod${i}.c`), src);
+  }
+
+  const calls = Array.from({ length: N }, (_, i) => `  h = h * 31 + mod${i}_run(h + ${i});`).join('\n');
+  fs.writeFileSync(path.join(dir, 'main.c'), `#include <stdio.h>
+#include "bench.h"
+
+int main(void) {
+  uint64_t h = 1;
+${calls}
+  printf("%llu\\n", (unsigned long long)h);
+  return 0;
+}
+`);
+
+  const objs = ['main.o', ...Array.from({ length: N }, (_, i) => `mod${i}.o`)].join(' ');
+  fs.writeFileSync(path.join(dir, 'Makefile'), `CC = gcc
+CFLAGS = -O1 -Wall
+OBJS = ${objs}
+
+bench: $(OBJS)
+\t$(CC) $(CFLAGS) -o $@ $(OBJS)
+
+%.o: %.c bench.h
+\t$(CC) $(CFLAGS) -c -o $@ $<
+
+clean:
+\trm -f bench $(OBJS)
+
+.PHONY: clean
+`);
+  return dir;
+}
+
+// ---------------------------------------------------------------- timing
+
+interface Sample { ms: number; code: number | null; signal: NodeJS.Signals | 'timeout' | null }
+
+let runTimeoutMs = 600_000;
+let pinPrefix: string[] = [];
+
+/**
+ * Wall time of spawning the full command and waiting for it to end. A run
+ * that outlives the timeout is killed (its whole process group) and counts
+ * as a failure named 'timeout'.
+ */
+function timeRun(command: string[]): Promise<Sample> {
+  const argv = [...pinPrefix, ...command];
+  return new Promise((resolve, reject) => {
+    let timedOut = false;
+    const t0 = process.hrtime.bigint();
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
+    }, runTimeoutMs);
+    child.once('error', (e) => { clearTimeout(timer); reject(e); });
+    child.once('exit', (code, signal) => {
+      const t1 = process.hrtime.bigint();
+      clearTimeout(timer);
+      resolve({ ms: Number(t1 - t0) / 1e6, code, signal: timedOut ? 'timeout' : signal });
+    });
+  });
+}
+
+interface Stats { median: number; min: number; max: number; n: number; failures: string[] }
+
+function stats(samples: Sample[]): Stats {
+  const failures = samples.filter((s) => s.code !== 0).map((s) => (s.signal ? s.signal : `exit ${s.code}`));
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const mid = ms.length >> 1;
+  const median = ms.length % 2 ? ms[mid] : (ms[mid - 1] + ms[mid]) / 2;
+  return { median, min: ms[0], max: ms[ms.length - 1], n: ms.length, failures };
+}
+
+// ---------------------------------------------------------------- report
+
+function seconds(ms: number): string { return (ms / 1000).toFixed(2); }
+
+function cell(s: Stats | string | undefined, native?: Stats): string {
+  if (s === undefined) return '–';
+  if (typeof s === 'string') return `n/a (${s})`;
+  let text = `${seconds(s.median)} s (${seconds(s.min)}–${seconds(s.max)})`;
+  if (native) text += ` ${(s.median / native.median).toFixed(2)}×`;
+  if (s.failures.length) text += ` ⚠ ${s.failures.length}/${s.n} failed (${[...new Set(s.failures)].join(', ')})`;
+  return text;
+}
+
+function msCell(s: Stats): string {
+  const f = (x: number) => x.toFixed(1);
+  let text = `${f(s.median)} ms (${f(s.min)}–${f(s.max)})`;
+  if (s.failures.length) text += ` ⚠ ${s.failures.length}/${s.n} failed`;
+  return text;
+}
+
+function firstLine(cmd: string, args: string[]): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '?';
+}
+
+function machine(): string[] {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
+  const commit = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const lines = [
+    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
+    `- machine: ${os.availableParallelism()} CPUs (nproc), ${model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `- kernel: ${os.type()} ${os.release()} ${os.machine()}`,
+    `- node ${process.version}; vu ${commit.status === 0 ? commit.stdout.trim() : '(no git)'}`,
+  ];
+  const peers: string[] = [];
+  if (which('strace')) peers.push(firstLine('strace', ['-V']));
+  if (which('proot')) {
+    // proot prints a banner; its version ends the last line of the logo.
+    const r = spawnSync('proot', ['--version'], { encoding: 'utf8' });
+    const v = /(\d+\.\d+(?:\.\d+)?)\s*$/m.exec(`${r.stdout ?? ''}${r.stderr ?? ''}`);
+    peers.push(`proot ${v ? v[1] : '?'}`);
+  }
+  if (peers.length) lines.push(`- peers: ${peers.join('; ')}`);
+  if (pinPrefix.length) lines.push(`- every command pinned: \`${pinPrefix.join(' ')}\``);
+  return lines;
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const progress = (msg: string) => { if (!opts.quiet) process.stderr.write(`foundation: ${msg}\n`); };
+  const selected = (id: string) => !opts.only || opts.only.has(id);
+  runTimeoutMs = opts.timeoutMs;
+  if (opts.cpus) pinPrefix = [need('taskset'), '-c', opts.cpus];
+
+  if (!fs.existsSync(path.join(ROOT, 'hypervisor', 'tracer', 'vu-tracer'))) {
+    process.stderr.write('foundation: the tracer helper is not built (run: npm run setup)\n');
+    process.exit(1);
+  }
+
+  let projectDir: string | undefined;
+  const makeDir = () => (projectDir ??= generateProject());
+  const rs = runners();
+  const ws = workloads(makeDir).filter((w) => selected(w.id));
+  const results = new Map<string, Map<string, Stats | string>>();
+
+  try {
+    for (const w of ws) {
+      const cmd = w.cmd;
+      progress(`${w.title}: ${cmd.join(' ')}`);
+      // One untimed native run first: page cache, dentries, gcc's files.
+      w.before?.();
+      await timeRun(cmd);
+      const samples = new Map<string, Sample[]>(rs.map((r) => [r.id, []]));
+      for (let round = 1; round <= opts.runs; round++) {
+        const line: string[] = [];
+        for (const r of rs) {
+          if (typeof r.wrap === 'string') continue;
+          w.before?.();
+          const s = await timeRun(r.wrap(cmd));
+          samples.get(r.id)!.push(s);
+          line.push(`${r.id} ${seconds(s.ms)}s${s.code === 0 ? '' : `!${s.signal ?? s.code}`}`);
+        }
+        progress(`  ${w.id} round ${round}/${opts.runs}: ${line.join('  ')}`);
+      }
+      const row = new Map<string, Stats | string>();
+      for (const r of rs) row.set(r.id, typeof r.wrap === 'string' ? r.wrap : stats(samples.get(r.id)!));
+      results.set(w.id, row);
+    }
+
+    let startup: { native: Stats; vu: Stats; node: Stats } | undefined;
+    if (selected('startup')) {
+      const t = need('true');
+      const cmds = {
+        native: [t],
+        vu: [process.execPath, VU, 'run', '--', t],
+        node: [process.execPath, '-e', '0'],
+      };
+      progress(`start-up: ${opts.startupRuns} rounds of true, vu run -- true, node -e 0`);
+      await timeRun(cmds.vu); // untimed: loads vu's files into the page cache
+      const samples: Record<keyof typeof cmds, Sample[]> = { native: [], vu: [], node: [] };
+      for (let round = 0; round < opts.startupRuns; round++) {
+        for (const k of ['native', 'vu', 'node'] as const) samples[k].push(await timeRun(cmds[k]));
+      }
+      startup = { native: stats(samples.native), vu: stats(samples.vu), node: stats(samples.node) };
+    }
+
+    // The report.
+    const out: string[] = [];
+    out.push(`### vu foundation benchmark`, '');
+    out.push(...machine(), '');
+    if (ws.length) {
+      out.push(`Wall time, median of ${opts.runs} runs (min–max), × = median / native median.`, '');
+      out.push(`| workload | ${rs.map((r) => r.title).join(' | ')} |`);
+      out.push(`|${' --- |'.repeat(rs.length + 1)}`);
+      for (const w of ws) {
+        const row = results.get(w.id)!;
+        const native = row.get('native') as Stats;
+        out.push(`| ${w.title} | ${rs.map((r) => cell(row.get(r.id), r.id === 'native' ? undefined : native)).join(' | ')} |`);
+      }
+      out.push('');
+      out.push('Commands (each runner prefixes its own: `node bin/vu.js run [--filter full] --`, `strace -f -o /dev/null`, `proot`):', '');
+      for (const w of ws) {
+        const shown = w.id === 'd' ? `make -C <generated project> -j2  (after an untimed make clean)` : w.cmd.map(shellQuote).join(' ');
+        out.push(`- ${w.id}: \`${shown}\``);
+      }
+      out.push('');
+    }
+    if (startup) {
+      const over = startup.vu.median - startup.native.median;
+      out.push(`Start-up, median of ${opts.startupRuns} runs (min–max):`, '');
+      out.push('| command | wall time |', '| --- | --- |');
+      out.push(`| \`true\` (native) | ${msCell(startup.native)} |`);
+      out.push(`| \`vu run -- true\` | ${msCell(startup.vu)} |`);
+      out.push(`| \`node -e 0\` | ${msCell(startup.node)} |`);
+      out.push('');
+      out.push(`vu's start-up cost: ${over.toFixed(1)} ms over native \`true\` (goal: under 150 ms: ${over < 150 ? 'met' : 'NOT met'}), ` +
+        `of which ${startup.node.median.toFixed(1)} ms is node's own start-up.`);
+      out.push('');
+    }
+    process.stdout.write(out.join('\n'));
+  } finally {
+    if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true });
+  }
+}
+
+function shellQuote(s: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(s)) return s;
+  if (s.includes("'") && !/["$`\\!]/.test(s)) return `"${s}"`;
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`foundation: ${(e as Error).stack ?? e}\n`);
+  process.exit(1);
+});
