@@ -146,7 +146,12 @@ export class VirtualMachine {
     control.write(encodeConfig(flags, filter, fdFilter, buildSysargs()));
     control.write(encodeMounts(this.mounts.fastPathNames()));
 
-    const onSignal = (sig: NodeJS.Signals) => control.write(encodeSignal(osSignal(sig)));
+    // The guest's first process gets the signal; before it exists, the
+    // helper delivers it once it does.
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (this.mainPid === undefined) { control.write(encodeSignal(osSignal(sig))); return; }
+      try { process.kill(this.mainPid, sig); } catch { /* already gone */ }
+    };
     for (const s of FORWARDED) process.on(s, onSignal);
 
     const reader = new FrameReader();

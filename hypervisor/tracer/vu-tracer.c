@@ -190,6 +190,16 @@ static pid_t start_guest(const char *file, char **argv)
 
 /* ---------- resuming ---------- */
 
+/* Threads stopped until the core replies: while there are none, the
+ * loop can sleep in waitpid alone (the cheapest wait for the fast path). */
+static int waiting_threads;
+
+static void set_waiting(struct thread *t, int phase)
+{
+	waiting_threads += (phase != 0) - (t->waiting != 0);
+	t->waiting = phase;
+}
+
 static void resume(struct thread *t, int sig)
 {
 	if (!sig && t->pending_sig) sig = t->pending_sig;
@@ -222,7 +232,7 @@ static void send_syscall(struct thread *t, const struct syscall_info *si, int ph
 		m.ret = si->exit.rval;
 	}
 	wire_send(&m, sizeof m);
-	t->waiting = phase;
+	set_waiting(t, phase);
 }
 
 static void finish_install(struct thread *t, const struct syscall_info *si);
@@ -318,12 +328,9 @@ static void finish_install(struct thread *t, const struct syscall_info *si)
 static void apply_reply(const struct vu_reply *r)
 {
 	struct thread *t = thread_find(r->tid);
-	if (!t || !t->waiting) {
-		fprintf(stderr, "vu-tracer: reply for a thread that does not wait: %d\n", r->tid);
-		return;
-	}
+	if (!t || !t->waiting) return; /* it died while the core was answering */
 	int phase = t->waiting;
-	t->waiting = 0;
+	set_waiting(t, 0);
 	switch (r->action) {
 	case VU_RESUME:
 		resume(t, 0);
@@ -396,12 +403,13 @@ static void on_exec_event(struct thread *t)
 		 * tid; its old entry is gone without an exit report. */
 		struct thread *o = thread_find((pid_t)old);
 		if (o) {
+			set_waiting(o, 0);
 			t->entry_sent = o->entry_sent;
 			t->nr = o->nr;
 			thread_remove(o);
 		}
 	}
-	t->waiting = 0;
+	set_waiting(t, 0);
 	t->hidden = 0;
 	/* execve unshares a CLONE_FILES table; the core tells which
 	 * O_CLOEXEC fds went away. */
@@ -416,7 +424,7 @@ static void on_exec_event(struct thread *t)
 static void on_gone(pid_t tid, int status)
 {
 	struct thread *t = thread_find(tid);
-	if (t) thread_remove(t);
+	if (t) { set_waiting(t, 0); thread_remove(t); }
 	if (tid == main_pid) main_status = status;
 	struct vu_exit m = { { sizeof m, VU_EXIT }, tid, status };
 	wire_send(&m, sizeof m);
@@ -602,6 +610,19 @@ int main(int argc, char **argv)
 	wire_send(&s, sizeof s);
 
 	for (;;) {
+		if (waiting_threads == 0 && !(cfg_flags & VU_CFG_TRACE_ALL)) {
+			/* Nobody waits for the core: sleep in waitpid alone. The
+			 * core sends nothing urgent meanwhile (vu forwards signals
+			 * to the guest itself); its frames are read at the next
+			 * stop that needs it. */
+			wire_flush();
+			int st;
+			pid_t tid = waitpid(-1, &st, __WALL);
+			if (tid > 0) { on_wait_status(tid, st); continue; }
+			if (errno == ECHILD) break;
+			if (errno != EINTR) die("waitpid");
+			continue;
+		}
 		struct signalfd_siginfo ssi;
 		while (read(sfd, &ssi, sizeof ssi) > 0) {}
 		int st;
