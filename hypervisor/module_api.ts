@@ -108,7 +108,47 @@ export interface UmdevModule {
   init(request: MountRequest, ctx: ModuleContext): MaybePromise<UmdevDevice>;
 }
 
-export type VuModule = UmdevModule;
+// ---------------------------------------------------------------- vunet
+
+/** Address families by name, for supported_domain. */
+export const AF = { UNIX: 1, INET: 2, INET6: 10, NETLINK: 16, PACKET: 17 } as const;
+
+/**
+ * Where a guest's socket() is made:
+ * - { kind: 'kernel' }: by the kernel, as the guest asked (the host's network);
+ * - { kind: 'netns', path }: by the kernel inside the network namespace at
+ *   path (a file the guest can open: /proc/PID/ns/net, /proc/PID/fd/N …).
+ *   The guest then holds a real kernel socket: every later call on it runs
+ *   natively, at full speed.
+ * Stacks whose sockets are not kernel objects (user-level TCP/IP) will get
+ * a third kind, served through vpoll fds.
+ */
+export type SocketPlacement = { kind: 'kernel' } | { kind: 'netns'; path: string };
+
+/** A mounted network stack. */
+export interface VunetStack {
+  /** The families this stack serves; others stay the kernel's (AF_UNIX always does). */
+  supported_domain(domain: number): boolean;
+  /** A socket for the guest, or -errno. type includes SOCK_NONBLOCK/SOCK_CLOEXEC. */
+  socket(domain: number, type: number, protocol: number, caller: Caller): MaybePromise<Result<SocketPlacement>>;
+  /** Unmount: release the stack. */
+  fini?(): MaybePromise<void>;
+}
+
+/** The operations table a vunet module file exports (as its default export). */
+export interface VunetModule {
+  readonly kind: 'vunet';
+  readonly name: string;
+  readonly description: string;
+  init(request: MountRequest, ctx: ModuleContext): MaybePromise<VunetStack>;
+}
+
+/** Helps module files type their table: `export default defineVunet({ … })`. */
+export function defineVunet<M extends VunetModule>(m: M): M {
+  return m;
+}
+
+export type VuModule = UmdevModule | VunetModule;
 
 /** Helps module files type their table: `export default defineUmdev({ … })`. */
 export function defineUmdev<M extends UmdevModule>(m: M): M {

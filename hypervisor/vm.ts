@@ -7,7 +7,7 @@ import { buildFdFilterTemplate, buildFilter, buildSysargs, type FilterMode } fro
 import { GuestMemory } from './core/memory.js';
 import { ProcessTable } from './core/processes.js';
 import {
-  ACTION, CFG_MOUNTS, CFG_TRACE_ALL, FrameReader, encodeMounts, installValue, MSG, PHASE_ENTRY, decodeFrame, encodeConfig, encodeReply,
+  ACTION, CFG_MOUNTS, CFG_SOCKETS, CFG_TRACE_ALL, encodeNetnsReply, FrameReader, encodeMounts, installValue, MSG, PHASE_ENTRY, decodeFrame, encodeConfig, encodeReply,
   encodeSignal, type HelperEvent, type SyscallEvent,
 } from './core/protocol.js';
 import { SYSCALL_BY_NR } from './core/syscalls_x86_64.js';
@@ -16,7 +16,7 @@ import { TraceLog } from './core/trace_log.js';
 import { TRACER } from './paths.js';
 import { Dispatcher, type Decision } from './core/dispatch.js';
 import { ModuleError, loadModule, parseMountSpec } from './core/modules.js';
-import { MountTable } from './core/mounts.js';
+import { MountTable, type StackMount } from './core/mounts.js';
 import type { VuModule } from './module_api.js';
 
 export interface RunOptions {
@@ -25,6 +25,8 @@ export interface RunOptions {
   mounts?: string[];
   /** --insmod: modules to load (by name or path) before mounting. */
   insmod?: string[];
+  /** --stack: the target of a mounted network stack the guest's socket() calls use. */
+  stack?: string;
   /** Print every call: true for stderr, a string for a file. */
   trace?: boolean | string;
   /** Count calls per name and print a table when the guest ends. */
@@ -53,6 +55,7 @@ export class VirtualMachine {
   private log?: TraceLog;
   private fmt: TraceFormatter;
   readonly mounts = new MountTable();
+  private defaultStack?: StackMount;
   private modules = new Map<string, VuModule>();
   private dispatcher: Dispatcher;
   private entries = new Map<number, { text: string; nr: number; args: bigint[]; by: string; exit?: (ret: bigint) => bigint | undefined | void }>();
@@ -93,20 +96,32 @@ export class VirtualMachine {
       }
       if (this.mounts.get(req.target)) throw new ModuleError(`--mount ${spec}: ${req.target} is already mounted`);
       const label = `${mod.name} ${req.target}`;
-      let device;
+      const ctx = { log: (msg: string) => this.warn(`${label}: ${msg}`) };
       try {
-        device = await mod.init(req, { log: (msg) => this.warn(`${label}: ${msg}`) });
+        if (mod.kind === 'umdev') {
+          const device = await mod.init(req, ctx);
+          this.mounts.add({ kind: 'umdev', module: mod, device, target: req.target, label, mountedAt: new Date() });
+        } else {
+          const stack = await mod.init(req, ctx);
+          this.mounts.add({ kind: 'vunet', module: mod, stack, target: req.target, label, mountedAt: new Date() });
+        }
       } catch (e) {
         throw new ModuleError(`--mount ${spec}: ${(e as Error).message}`);
       }
-      this.mounts.add({ kind: 'umdev', module: mod, device, target: req.target, label, mountedAt: new Date() });
+    }
+    if (this.opts.stack !== undefined) {
+      const m = this.mounts.get(this.opts.stack);
+      if (!m || m.kind !== 'vunet') {
+        throw new ModuleError(`--stack ${this.opts.stack}: no network stack is mounted there (mount one with --mount type=vunet…,target=${this.opts.stack})`);
+      }
+      this.defaultStack = m;
     }
   }
 
   /** Unmounts everything (modules flush their state). */
   private async teardown(): Promise<void> {
     for (const m of this.mounts.all()) {
-      try { await m.device.fini?.(); } catch (e) { this.warn(`${m.label}: fini failed: ${(e as Error).message}`); }
+      try { await (m.kind === 'umdev' ? m.device.fini?.() : m.stack.fini?.()); } catch (e) { this.warn(`${m.label}: fini failed: ${(e as Error).message}`); }
       this.mounts.remove(m.target);
     }
   }
@@ -134,7 +149,7 @@ export class VirtualMachine {
     this.helper = helper;
     const control = helper.stdio[3] as Socket;
     this.control = control;
-    const flags = (this.traceAll ? CFG_TRACE_ALL : 0) | CFG_MOUNTS;
+    const flags = (this.traceAll ? CFG_TRACE_ALL : 0) | CFG_MOUNTS | (this.mounts.stacks().length ? CFG_SOCKETS : 0);
     // With something mounted, every call that may reach it must stop: path
     // calls through the base filter, fd calls through per-fd filters the
     // helper adds when an fd becomes virtual (so real fds never stop).
@@ -200,7 +215,7 @@ export class VirtualMachine {
     switch (ev.type) {
       case MSG.STARTED:
         this.mainPid = ev.pid;
-        this.processes.addFirst(ev.pid);
+        this.processes.addFirst(ev.pid).stack = this.defaultStack;
         break;
       case MSG.FORK:
         this.processes.onClone(ev.parent, ev.child, ev.flags);
@@ -271,6 +286,10 @@ export class VirtualMachine {
       case 'install':
         this.entries.set(ev.tid, { text: text(), nr: ev.nr, args: ev.args, by: d.by, exit: d.exit });
         this.reply(ev.tid, ACTION.INSTALL, installValue(d.file.vpollId, d.mask, d.cloexec));
+        return;
+      case 'netns':
+        this.entries.set(ev.tid, { text: text(), nr: ev.nr, args: ev.args, by: d.by });
+        this.control?.write(encodeNetnsReply(ev.tid, d.path));
         return;
       case 'real':
         if (!this.traceAll && !d.exit) { this.reply(ev.tid, ACTION.RESUME); return; }

@@ -21,6 +21,7 @@ import path from 'node:path';
 
 export type Decision =
   | { kind: 'real'; exit?: (ret: bigint) => bigint | undefined }
+  | { kind: 'netns'; path: string; by: string }
   | { kind: 'skip'; value: bigint; by: string }
   | { kind: 'install'; file: DeviceFile; cloexec: boolean; mask: number; by: string; exit: (ret: bigint) => void };
 
@@ -102,8 +103,21 @@ export class Dispatcher {
       case 'cwd':
         if (info.name === 'fchdir') return proc.fds.get(fdArg(ev.args, 0)) ? this.skip(errno('ENOTDIR'), proc, fdArg(ev.args, 0)) : REAL;
         return info.pathArg !== undefined ? this.pathCall(info, ev, proc) : REAL;
+      case 'socket': return info.name === 'socket' ? this.socket(ev, proc) : REAL;
       default: return REAL;
     }
+  }
+
+  /** socket(): the process's stack makes it, for the families it serves. */
+  private async socket(ev: SyscallEvent, proc: GuestProcess): Promise<Decision> {
+    const stack = proc.stack;
+    const domain = Number(ev.args[0] & 0xffffffffn);
+    if (!stack || domain === 1 /* AF_UNIX stays real */) return REAL;
+    if (!stack.stack.supported_domain(domain)) return { kind: 'skip', value: errno('EAFNOSUPPORT'), by: stack.label };
+    const r = await stack.stack.socket(domain, Number(ev.args[1] & 0xffffffffn), Number(ev.args[2] & 0xffffffffn), { pid: proc.tgid, tid: ev.tid });
+    if (typeof r === 'number') return { kind: 'skip', value: BigInt(r < 0 ? r : -ERR.EIO), by: stack.label };
+    if (r.kind === 'kernel') return REAL;
+    return { kind: 'netns', path: r.path, by: stack.label };
   }
 
   private skip(value: bigint, proc: GuestProcess, fd?: number, node?: VirtualNode): Decision {

@@ -11,6 +11,8 @@ export const BUILTIN_MODULES: Readonly<Record<string, string>> = {
   umdevnull: 'umdev_modules/umdevnull.js',
   umdevramdisk: 'umdev_modules/umdevramdisk.js',
   umdevpartx: 'umdev_modules/umdevpartx.js',
+  vunetreal: 'vunet_modules/vunetreal.js',
+  vunetvdestack: 'vunet_modules/vunetvdestack.js',
 };
 
 export class ModuleError extends Error {}
@@ -18,7 +20,7 @@ export class ModuleError extends Error {}
 function validate(m: unknown, where: string): VuModule {
   const t = m as Partial<VuModule> | undefined;
   if (!t || typeof t !== 'object') throw new ModuleError(`${where}: no operations table (export default one)`);
-  if (t.kind !== 'umdev') throw new ModuleError(`${where}: unknown module kind ${JSON.stringify(t.kind)} (expected "umdev")`);
+  if (t.kind !== 'umdev' && t.kind !== 'vunet') throw new ModuleError(`${where}: unknown module kind ${JSON.stringify(t.kind)} (expected "umdev" or "vunet")`);
   if (typeof t.name !== 'string' || !t.name) throw new ModuleError(`${where}: the table has no name`);
   if (typeof t.init !== 'function') throw new ModuleError(`${where}: the table has no init()`);
   return t as VuModule;

@@ -2,7 +2,7 @@
 // device file at its target, plus optional subdevices next to it (hda1,
 // hda2 … for a target hda) that its confirm_subdev accepts.
 import path from 'node:path';
-import type { UmdevDevice, UmdevModule } from '../module_api.js';
+import type { UmdevDevice, UmdevModule, VunetModule, VunetStack } from '../module_api.js';
 
 export interface DeviceMount {
   kind: 'umdev';
@@ -14,10 +14,18 @@ export interface DeviceMount {
   /** Made at mount time: times reported by stat. */
   mountedAt: Date;
 }
-export type Mount = DeviceMount;
+export interface StackMount {
+  kind: 'vunet';
+  module: VunetModule;
+  stack: VunetStack;
+  target: string;
+  label: string;
+  mountedAt: Date;
+}
+export type Mount = DeviceMount | StackMount;
 
 export interface VirtualNode {
-  mount: Mount;
+  mount: DeviceMount;
   /** 0 for the target itself, n for subdevice n. */
   sub: number;
   path: string;
@@ -41,13 +49,16 @@ export class MountTable {
     return m;
   }
 
-  /** The virtual node at an absolute, normalized path, if any. */
+  devices(): DeviceMount[] { return this.all().filter((m): m is DeviceMount => m.kind === 'umdev'); }
+  stacks(): StackMount[] { return this.all().filter((m): m is StackMount => m.kind === 'vunet'); }
+
+  /** The virtual device node at an absolute, normalized path, if any. */
   lookup(abs: string): VirtualNode | undefined {
     const m = this.byTarget.get(abs);
-    if (m) return { mount: m, sub: 0, path: abs };
+    if (m && m.kind === 'umdev') return { mount: m, sub: 0, path: abs };
     const dir = path.posix.dirname(abs);
     const base = path.posix.basename(abs);
-    for (const mount of this.byTarget.values()) {
+    for (const mount of this.devices()) {
       const tbase = path.posix.basename(mount.target);
       if (path.posix.dirname(mount.target) !== dir || !base.startsWith(tbase) || base === tbase) continue;
       const sub = mount.device.confirm_subdev?.(base.slice(tbase.length));
@@ -58,6 +69,6 @@ export class MountTable {
 
   /** What the C fast path checks path components against. */
   fastPathNames(): { name: string; prefix: boolean }[] {
-    return this.all().map((m) => ({ name: path.posix.basename(m.target), prefix: !!m.device.confirm_subdev }));
+    return this.devices().map((m) => ({ name: path.posix.basename(m.target), prefix: !!m.device.confirm_subdev }));
   }
 }

@@ -4,6 +4,7 @@
 // processes; fork copies it; execve drops O_CLOEXEC entries (and unshares).
 import fs from 'node:fs';
 import { FdTable } from './fd_table.js';
+import type { StackMount } from './mounts.js';
 
 const CLONE_FILES = 0x400n;
 const CLONE_THREAD = 0x10000n;
@@ -14,6 +15,8 @@ export interface GuestProcess {
   fds: FdTable;
   /** Program path after the last execve (from /proc, for display). */
   exe?: string;
+  /** The network stack its socket() calls go to (inherited; none: the host's). */
+  stack?: StackMount;
 }
 
 export class ProcessTable {
@@ -45,7 +48,7 @@ export class ProcessTable {
     if (!parent) fds = new FdTable();
     else if (flags & CLONE_FILES) { fds = parent.fds; fds.users++; }
     else fds = parent.fds.clone();
-    const p: GuestProcess = { tgid: child, threads: new Set([child]), fds, exe: parent?.exe };
+    const p: GuestProcess = { tgid: child, threads: new Set([child]), fds, exe: parent?.exe, stack: parent?.stack };
     this.byTid.set(child, p);
     this.byTgid.set(child, p);
     return p;

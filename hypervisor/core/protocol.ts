@@ -20,11 +20,12 @@ export const MSG = {
 export const CFG_TRACE_ALL = 1;
 export const CFG_NO_FILTER = 2;
 export const CFG_MOUNTS = 4;
+export const CFG_SOCKETS = 8;
 
 export const PHASE_ENTRY = 1;
 export const PHASE_EXIT = 2;
 
-export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3, INSTALL: 4 } as const;
+export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3, INSTALL: 4, SOCKET_NETNS: 5 } as const;
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const FORK_KIND = { 1: 'fork', 2: 'vfork', 3: 'clone' } as const;
@@ -142,6 +143,19 @@ export function encodeReply(tid: number, action: Action, value: bigint = 0n): Bu
   b.writeInt32LE(tid, 8);
   b.writeUInt32LE(action, 12);
   b.writeBigInt64LE(value, 16);
+  return b;
+}
+
+/** VU_SOCKET_NETNS: the reply, then the namespace's path and a NUL. */
+export function encodeNetnsReply(tid: number, nsPath: string): Buffer {
+  const p = Buffer.from(nsPath + '\0');
+  const len = (24 + p.length + 7) & ~7;
+  const b = Buffer.alloc(len);
+  b.writeUInt32LE(len, 0);
+  b.writeUInt32LE(MSG.REPLY, 4);
+  b.writeInt32LE(tid, 8);
+  b.writeUInt32LE(ACTION.SOCKET_NETNS, 12);
+  p.copy(b, 24);
   return b;
 }
 

@@ -99,9 +99,13 @@ static int path_may_be_virtual(struct thread *t, long dirfd, uint64_t addr)
 	return fstatat(AT_FDCWD, full, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
 }
 
+static int sockets_to_core;
+void fastpath_set_sockets(int on) { sockets_to_core = on; }
+
 int fastpath_needs_core(struct thread *t, long nr, const uint64_t *args, unsigned cls)
 {
 	if (cls == CLS_MGMT) return 1;
+	if (cls == CLS_SOCKET) return sockets_to_core;
 	if (cls == CLS_NEVER || cls == CLS_OTHER || nr < 0 || (uint64_t)nr >= systab_len) return 0;
 	const struct vu_sysargs *a = &systab[nr];
 	if (nr == SYS_close_range) return fdset_any(t->fds, args[0], args[1]);

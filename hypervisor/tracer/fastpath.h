@@ -13,6 +13,8 @@ enum { CLS_NEVER = 0, CLS_FD, CLS_PATH, CLS_AT, CLS_SOCKET, CLS_PROCESS, CLS_CWD
 void fastpath_set_systab(const struct vu_sysargs *tab, uint32_t n);
 /* Replace the mount names from a VU_MOUNTS frame body. */
 void fastpath_set_mounts(const char *body, uint32_t len);
+/* socket()/socketpair() go to the core (a network stack is mounted). */
+void fastpath_set_sockets(int on);
 int fastpath_needs_core(struct thread *t, long nr, const uint64_t *args, unsigned cls);
 
 #endif

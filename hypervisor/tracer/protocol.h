@@ -36,6 +36,7 @@ enum {
 #define VU_CFG_TRACE_ALL 1u /* every call stops at entry and exit (--trace) */
 #define VU_CFG_NO_FILTER 2u /* install no seccomp filter */
 #define VU_CFG_MOUNTS 4u    /* a VU_MOUNTS frame follows the config, before the guest starts */
+#define VU_CFG_SOCKETS 8u   /* a network stack is mounted: socket() calls go to the core */
 
 struct vu_hdr {
 	uint32_t len;
@@ -79,6 +80,9 @@ enum {
 	VU_SKIP = 3,          /* do not run the call; its result is `value` */
 	VU_INSTALL = 4,       /* make a vpoll fd in the guest instead of the call:
 			       * value = vpoll id | mask << 32 | cloexec << 63;
+			       * the exit is reported with the new fd number */
+	VU_SOCKET_NETNS = 5,  /* run the guest's socket() in the network namespace
+			       * whose path follows the reply (NUL-terminated);
 			       * the exit is reported with the new fd number */
 };
 

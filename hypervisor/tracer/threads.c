@@ -52,6 +52,7 @@ void thread_remove(struct thread *t)
 	size_t i = (size_t)(t - slots);
 	fdset_unref(slots[i].fds);
 	fdset_unref(slots[i].filtered);
+	free(slots[i].netns_path);
 	memset(&slots[i], 0, sizeof slots[i]);
 	count--;
 	/* Backward-shift the following entries so lookups never stop early. */

@@ -21,6 +21,9 @@ struct thread {
 	struct fdset *fds;       /* which fds may be virtual (shared, see fdset.h) */
 	struct fdset *filtered;  /* fds a per-fd seccomp filter of this thread group covers */
 	unsigned dead : 1;       /* died during an injection; reported later */
+	unsigned netns_socket : 1; /* socket() to be made in netns_path at the exit stop */
+	char *netns_path;
+	uint64_t socket_args[3];
 	int dead_status;
 };
 

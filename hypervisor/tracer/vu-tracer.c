@@ -236,6 +236,7 @@ static void send_syscall(struct thread *t, const struct syscall_info *si, int ph
 }
 
 static void finish_install(struct thread *t, const struct syscall_info *si);
+static void finish_netns_socket(struct thread *t, const struct syscall_info *si);
 static void on_gone(pid_t tid, int status);
 
 static void on_syscall_stop(struct thread *t, int seccomp)
@@ -249,6 +250,7 @@ static void on_syscall_stop(struct thread *t, int seccomp)
 	if (si.op == SYSCALL_INFO_EXIT) {
 		t->want_exit = 0;
 		if (t->installing) { finish_install(t, &si); return; }
+		if (t->netns_socket) { finish_netns_socket(t, &si); return; }
 		if (t->hidden || !t->entry_sent) { resume(t, 0); return; }
 		t->entry_sent = 0;
 		send_syscall(t, &si, VU_PHASE_EXIT, 0);
@@ -325,6 +327,69 @@ static void finish_install(struct thread *t, const struct syscall_info *si)
 	send_syscall(t, &x, VU_PHASE_EXIT, 0);
 }
 
+/* VU_SOCKET_NETNS, first half: the entry becomes a harmless getpid; the
+ * work happens at its exit stop, where calls can be injected. */
+static void start_netns_socket(struct thread *t, const char *path)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) return;
+	t->socket_args[0] = regs.rdi;
+	t->socket_args[1] = regs.rsi;
+	t->socket_args[2] = regs.rdx;
+	regs.orig_rax = SYS_getpid;
+	ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	free(t->netns_path);
+	t->netns_path = strdup(path);
+	t->netns_socket = 1;
+	t->want_exit = 1;
+	resume(t, 0);
+}
+
+/* Second half: enter the namespace, make the socket there, come back.
+ *   a = open(own netns), b = open(target), setns(b), close(b),
+ *   move a above the guest's fds, socket(), setns(a), close(a)
+ * so the socket gets the number the guest's own socket() would have had. */
+static long netns_socket(struct thread *t)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) return -ESRCH;
+	static const char self[] = "/proc/thread-self/ns/net";
+	size_t plen = strlen(t->netns_path) + 1;
+	uint64_t self_at = (regs.rsp - 128 - sizeof self - plen - 64) & ~15ull;
+	uint64_t path_at = self_at + sizeof self;
+	struct iovec local[2] = { { (void *)self, sizeof self }, { t->netns_path, plen } };
+	struct iovec remote[2] = { { (void *)self_at, sizeof self }, { (void *)path_at, plen } };
+	if (process_vm_writev(t->tid, local, 2, remote, 2, 0) != (ssize_t)(sizeof self + plen)) return -EFAULT;
+	long a = inject_syscall(t, SYS_open, (long)self_at, O_RDONLY | O_CLOEXEC, 0);
+	if (a < 0) return a;
+	long b = inject_syscall(t, SYS_open, (long)path_at, O_RDONLY | O_CLOEXEC, 0);
+	if (b < 0) { inject_syscall(t, SYS_close, a, 0, 0); return b; }
+	long r = inject_syscall(t, SYS_setns, b, CLONE_NEWNET, 0);
+	inject_syscall(t, SYS_close, b, 0, 0);
+	if (r < 0) { inject_syscall(t, SYS_close, a, 0, 0); return r; }
+	long hi = inject_syscall(t, SYS_fcntl, a, F_DUPFD_CLOEXEC, 512);
+	if (hi >= 0) { inject_syscall(t, SYS_close, a, 0, 0); a = hi; }
+	long s = inject_syscall(t, SYS_socket, (long)t->socket_args[0], (long)t->socket_args[1], (long)t->socket_args[2]);
+	inject_syscall(t, SYS_setns, a, CLONE_NEWNET, 0);
+	inject_syscall(t, SYS_close, a, 0, 0);
+	return s;
+}
+
+static void finish_netns_socket(struct thread *t, const struct syscall_info *si)
+{
+	t->netns_socket = 0;
+	long s = netns_socket(t);
+	if (t->dead) { on_gone(t->tid, t->dead_status); return; }
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
+		regs.rax = (unsigned long long)s;
+		ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	}
+	struct syscall_info x = *si;
+	x.exit.rval = s;
+	send_syscall(t, &x, VU_PHASE_EXIT, 0);
+}
+
 static void apply_reply(const struct vu_reply *r)
 {
 	struct thread *t = thread_find(r->tid);
@@ -342,6 +407,13 @@ static void apply_reply(const struct vu_reply *r)
 	case VU_INSTALL:
 		if (phase == VU_PHASE_ENTRY) start_install(t, (uint64_t)r->value);
 		else resume(t, 0);
+		break;
+	case VU_SOCKET_NETNS:
+		if (phase == VU_PHASE_ENTRY && r->h.len > sizeof *r) {
+			const char *path = (const char *)(r + 1);
+			if (memchr(path, 0, r->h.len - sizeof *r)) { start_netns_socket(t, path); break; }
+		}
+		resume(t, 0);
 		break;
 	case VU_SKIP: {
 		struct user_regs_struct regs;
@@ -530,6 +602,7 @@ static void read_config(void)
 		exit(125);
 	}
 	if (filter_len == 0) cfg_flags |= VU_CFG_NO_FILTER;
+	fastpath_set_sockets((cfg_flags & VU_CFG_SOCKETS) != 0);
 	if (c.fdfilter_len) {
 		struct sock_filter *tmpl = calloc(c.fdfilter_len, sizeof *tmpl);
 		if (!tmpl || c.fdfilter_len > BPF_MAXINSNS || wire_read_exact(tmpl, c.fdfilter_len * sizeof *tmpl) != 0) {
