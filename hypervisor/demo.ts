@@ -1,6 +1,6 @@
 // `vu demo` (the README's first command): real programs inside vu, each
 // shown with the command that runs it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,7 +58,40 @@ export async function runDemo(): Promise<number> {
   failures += step('a 64 MiB ramdisk: mkfs.ext4, e2fsck, then dd', ['run', '--mount', 'type=umdevramdisk,target=/dev/ram0,size=64M', '--', 'bash', '-c',
     'mkfs.ext4 -q /dev/ram0 && e2fsck -fn /dev/ram0 2>&1 | tail -1 && dd if=/dev/zero of=/dev/ram0 bs=1M count=64 2>&1 | tail -1']) === 0 ? 0 : 1;
 
+  failures += await networkStep(tmp);
+
   fs.rmSync(tmp, { recursive: true, force: true });
   process.stdout.write(failures ? `\nvu demo: ${failures} step(s) did not behave as expected\n` : '\nvu demo: done\n');
   return failures ? 1 : 0;
+}
+
+/** One VM with a virtual disk and a network stack: mkfs on the disk, then a page fetched by curl. */
+async function networkStep(tmp: string): Promise<number> {
+  try {
+    fs.accessSync('/dev/net/tun', fs.constants.R_OK | fs.constants.W_OK);
+  } catch {
+    process.stdout.write('\n(network step skipped: /dev/net/tun is not accessible here)\n');
+    return 0;
+  }
+  // A small web server on the host's loopback, in a child process.
+  const server = spawn(process.execPath, ['-e', `
+    const http = require('http');
+    const s = http.createServer((q, r) => r.end('<h1>hello from the host, via slirp</h1>\\n'));
+    s.listen(0, '127.0.0.1', () => console.log(s.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
+  const img = path.join(tmp, 'net-disk.img');
+  fs.closeSync(fs.openSync(img, 'w'));
+  fs.truncateSync(img, 64 * 1024 * 1024);
+  process.stdout.write(`\n(a web server on the host at 127.0.0.1:${port}; inside the stack the host is 10.0.2.2)\n`);
+  const args = ['run', '--mount', `type=umdevpartx,source=${img},target=/dev/hda`,
+    '--mount', 'type=vunetvdestack,source=slirp://,target=/dev/net/vde', '--stack', '/dev/net/vde', '--',
+    'bash', '-c', `mkfs.ext4 -q -F /dev/hda && e2fsck -fn /dev/hda 2>&1 | tail -1 && ip -4 -o addr show vde0 | awk '{print $2, $4}' && curl -s http://10.0.2.2:${port}/`];
+  process.stdout.write(`\n── one VM: a virtual disk and a network stack (a network namespace as a library, on slirp)\n$ vu ${args.map((a) => (/[\s'"$|;&()*]/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
+  const code = await new Promise<number>((resolve) => {
+    const p = spawn(process.execPath, [VU, ...args], { stdio: 'inherit' });
+    p.on('exit', (c) => resolve(c ?? 1));
+  });
+  server.kill();
+  process.stdout.write(`(exit status ${code})\n`);
+  return code === 0 ? 0 : 1;
 }
