@@ -48,6 +48,23 @@ export interface Caller {
   tid: number;
 }
 
+/** Poll events a module raises on a guest's fd (the EPOLL* values). */
+export const EPOLL = { IN: 0x001, PRI: 0x002, OUT: 0x004, ERR: 0x008, HUP: 0x010, RDHUP: 0x2000 } as const;
+
+/**
+ * The readiness of one open file as the guest's poll/select/epoll see it.
+ * A method that returns -EAGAIN for a blocking guest makes the guest wait,
+ * natively, until the module raises the matching event (IN for reads, OUT
+ * for writes); then the call is made again. With the socketpair backend,
+ * HUP and RDHUP are final, and PRI and ERR do not reach the guest.
+ */
+export interface VpollEvents {
+  readonly mask: number;
+  set(mask: number): void;
+  add(bits: number): void;
+  del(bits: number): void;
+}
+
 // ---------------------------------------------------------------- umdev
 
 /** One open file of a device: what open() returned, passed back to every call. */
@@ -75,8 +92,12 @@ export interface UmdevDevice<H extends DeviceHandle = DeviceHandle> {
   /** Size in bytes of the device (sub 0) or a subdevice: lseek SEEK_END, BLKGETSIZE64. */
   size?(sub: number): bigint;
 
-  /** open(2); flags are the guest's O_* flags. */
-  open(sub: number, flags: number, caller: Caller): MaybePromise<Result<H>>;
+  /**
+   * open(2); flags are the guest's O_* flags. events starts as IN|OUT
+   * (always ready, like a disk); a device whose calls may block keeps it up
+   * to date and returns -EAGAIN when not ready.
+   */
+  open(sub: number, flags: number, caller: Caller, events: VpollEvents): MaybePromise<Result<H>>;
   close?(h: H): MaybePromise<void>;
 
   /** Reads up to `length` bytes at `offset`. Returns the bytes (short at the end) or -errno. */

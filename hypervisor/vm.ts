@@ -287,6 +287,10 @@ export class VirtualMachine {
         this.entries.set(ev.tid, { text: text(), nr: ev.nr, args: ev.args, by: d.by, exit: d.exit });
         this.reply(ev.tid, ACTION.INSTALL, installValue(d.file.vpollId, d.mask, d.cloexec));
         return;
+      case 'wait':
+        // The thread waits natively for the module's event, then calls again.
+        this.reply(ev.tid, ACTION.WAIT, BigInt(d.fd >>> 0) | (BigInt(d.events) << 32n));
+        return;
       case 'netns':
         this.entries.set(ev.tid, { text: text(), nr: ev.nr, args: ev.args, by: d.by });
         this.control?.write(encodeNetnsReply(ev.tid, d.path));

@@ -7,6 +7,7 @@ import type { Caller, DeviceHandle, IoctlArg } from '../module_api.js';
 import type { VirtualFile } from './fd_table.js';
 import type { DeviceMount } from './mounts.js';
 import { ERR } from './errno.js';
+import type { Vpoll } from '../vpoll/vpoll.js';
 
 export const O_ACCMODE = 3;
 export const O_WRONLY = 1;
@@ -28,13 +29,14 @@ export class DeviceFile implements VirtualFile {
     readonly sub: number,
     readonly handle: DeviceHandle,
     public flags: number,
-    readonly vpollId: number,
+    readonly events: Vpoll,
     private onRelease: (f: DeviceFile) => void,
   ) {
     this.module = mount.label;
   }
 
   get device() { return this.mount.device; }
+  get vpollId(): number { return this.events.id; }
   get isBlock(): boolean { return this.device.type === 'block'; }
   size(): bigint | undefined { return this.device.size?.(this.sub); }
 

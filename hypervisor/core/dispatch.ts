@@ -16,12 +16,14 @@ import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, makedev, type StatInfo } fro
 import type { SyscallEvent } from './protocol.js';
 import type { SyscallInfo } from './syscall_types.js';
 import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR } from './syscalls_x86_64.js';
+import { EPOLLIN, EPOLLOUT, Vpoll } from '../vpoll/vpoll.js';
 import fs from 'node:fs';
 import path from 'node:path';
 
 export type Decision =
   | { kind: 'real'; exit?: (ret: bigint) => bigint | undefined }
   | { kind: 'netns'; path: string; by: string }
+  | { kind: 'wait'; fd: number; events: number; by: string }
   | { kind: 'skip'; value: bigint; by: string }
   | { kind: 'install'; file: DeviceFile; cloexec: boolean; mask: number; by: string; exit: (ret: bigint) => void };
 
@@ -35,8 +37,6 @@ export interface DispatchHost {
 }
 
 const REAL: Decision = { kind: 'real' };
-const EPOLLIN = 0x001;
-const EPOLLOUT = 0x004;
 
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
@@ -251,6 +251,7 @@ export class Dispatcher {
   private async readInto(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
     const total = iov.reduce((n, v) => n + v.len, 0);
     const r = await f.read(Math.min(total, 1 << 26), at);
+    if (r === -ERR.EAGAIN && !(f.flags & O_NONBLOCK)) return { kind: 'wait', fd, events: EPOLLIN, by: f.module };
     if (typeof r === 'number') return this.skip(BigInt(r), proc, fd);
     let off = 0;
     for (const v of iov) {
@@ -275,6 +276,7 @@ export class Dispatcher {
       parts.push(b);
     }
     const r = await f.write(parts.length === 1 ? parts[0] : Buffer.concat(parts), at);
+    if (r === -ERR.EAGAIN && !(f.flags & O_NONBLOCK)) return { kind: 'wait', fd, events: EPOLLOUT, by: f.module };
     return this.skip(BigInt(r), proc, fd);
   }
 
@@ -444,13 +446,13 @@ export class Dispatcher {
     if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return skip(errno('EEXIST'));
     if (flags & O_DIRECTORY) return skip(errno('ENOTDIR'));
     const device = node.mount.device;
-    const h = await device.open(node.sub, flags, { pid: proc.tgid, tid: ev.tid });
+    const events = new Vpoll(this.nextVpoll++, EPOLLIN | EPOLLOUT, (frame) => this.host.send(frame));
+    const h = await device.open(node.sub, flags, { pid: proc.tgid, tid: ev.tid }, events);
     if (typeof h === 'number') return skip(BigInt(h < 0 ? h : -ERR.EIO));
-    const id = this.nextVpoll++;
-    const file = new DeviceFile(node.mount, node.sub, h, flags & ~O_CLOEXEC & ~O_CREAT & ~O_EXCL & ~0o1000, id, (f) => this.releaseFile(f));
+    const file = new DeviceFile(node.mount, node.sub, h, flags & ~O_CLOEXEC & ~O_CREAT & ~O_EXCL & ~0o1000, events, (f) => this.releaseFile(f));
     const cloexec = !!(flags & O_CLOEXEC);
     return {
-      kind: 'install', file, cloexec, mask: EPOLLIN | EPOLLOUT, by: node.mount.label,
+      kind: 'install', file, cloexec, mask: events.mask, by: node.mount.label,
       exit: (ret) => {
         if (ret >= 0n) {
           proc.fds.set(Number(ret), file, cloexec); // the helper set its own bit

@@ -25,7 +25,7 @@ export const CFG_SOCKETS = 8;
 export const PHASE_ENTRY = 1;
 export const PHASE_EXIT = 2;
 
-export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3, INSTALL: 4, SOCKET_NETNS: 5 } as const;
+export const ACTION = { RESUME: 1, RESUME_EXIT: 2, SKIP: 3, INSTALL: 4, SOCKET_NETNS: 5, WAIT: 6 } as const;
 export type Action = (typeof ACTION)[keyof typeof ACTION];
 
 export const FORK_KIND = { 1: 'fork', 2: 'vfork', 3: 'clone' } as const;

@@ -3,6 +3,7 @@
 #define VU_THREADS_H
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/user.h>
 #include "fdset.h"
 
 struct thread {
@@ -24,6 +25,8 @@ struct thread {
 	unsigned netns_socket : 1; /* socket() to be made in netns_path at the exit stop */
 	char *netns_path;
 	uint64_t socket_args[3];
+	unsigned polling : 1;    /* VU_WAIT: in the ppoll that replaced its call */
+	struct user_regs_struct wait_regs; /* the call to re-issue */
 	int dead_status;
 };
 

@@ -23,6 +23,9 @@ struct vpoll {
 #define BUCKETS 1024
 static struct vpoll *table[BUCKETS];
 static int listener = -1;
+static int count;
+
+int vpoll_count(void) { return count; }
 static struct sockaddr_un addr;
 static socklen_t addrlen;
 
@@ -89,6 +92,7 @@ int vpoll_adopt(pid_t tgid, int gfd, uint32_t id, uint32_t mask)
 	struct vpoll **slot = find(id);
 	if (*slot) vpoll_close(id), slot = find(id);
 	*slot = v;
+	count++;
 	apply(v, mask);
 	return 0;
 }
@@ -108,4 +112,5 @@ void vpoll_close(uint32_t id)
 	close(v->local);
 	close(v->guest);
 	free(v);
+	count--;
 }

@@ -17,5 +17,7 @@ int vpoll_init(void);
 int vpoll_adopt(pid_t tgid, int gfd, uint32_t id, uint32_t mask);
 void vpoll_set(uint32_t id, uint32_t mask);
 void vpoll_close(uint32_t id);
+/* How many vpoll objects exist. */
+int vpoll_count(void);
 
 #endif

@@ -237,6 +237,7 @@ static void send_syscall(struct thread *t, const struct syscall_info *si, int ph
 
 static void finish_install(struct thread *t, const struct syscall_info *si);
 static void finish_netns_socket(struct thread *t, const struct syscall_info *si);
+static void finish_wait(struct thread *t, const struct syscall_info *si);
 static void on_gone(pid_t tid, int status);
 
 static void on_syscall_stop(struct thread *t, int seccomp)
@@ -251,6 +252,7 @@ static void on_syscall_stop(struct thread *t, int seccomp)
 		t->want_exit = 0;
 		if (t->installing) { finish_install(t, &si); return; }
 		if (t->netns_socket) { finish_netns_socket(t, &si); return; }
+		if (t->polling) { finish_wait(t, &si); return; }
 		if (t->hidden || !t->entry_sent) { resume(t, 0); return; }
 		t->entry_sent = 0;
 		send_syscall(t, &si, VU_PHASE_EXIT, 0);
@@ -390,6 +392,52 @@ static void finish_netns_socket(struct thread *t, const struct syscall_info *si)
 	send_syscall(t, &x, VU_PHASE_EXIT, 0);
 }
 
+/* VU_WAIT: the blocked call becomes ppoll(&{fd, events}, 1, NULL, NULL). */
+static void start_wait(struct thread *t, uint64_t value)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) return;
+	t->wait_regs = regs;
+	struct { int32_t fd; int16_t events, revents; } pfd = { (int32_t)(value & 0xffffffff), (int16_t)(value >> 32), 0 };
+	uint64_t at = (regs.rsp - 128 - sizeof pfd) & ~15ull;
+	struct iovec l = { &pfd, sizeof pfd }, r = { (void *)at, sizeof pfd };
+	if (process_vm_writev(t->tid, &l, 1, &r, 1, 0) != sizeof pfd) { resume(t, 0); return; }
+	regs.orig_rax = SYS_ppoll;
+	regs.rdi = at;
+	regs.rsi = 1;
+	regs.rdx = 0;
+	regs.r10 = 0;
+	regs.r8 = 8;
+	ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	t->polling = 1;
+	t->want_exit = 1;
+	resume(t, 0);
+}
+
+#define ERESTARTSYS 512
+#define ERESTARTNOHAND 514
+
+/* At the ppoll's exit: ready → re-issue the call; a signal → leave the
+ * original call with -ERESTARTSYS, which the kernel's signal delivery
+ * turns into EINTR or a restart (SA_RESTART) exactly as for a real call. */
+static void finish_wait(struct thread *t, const struct syscall_info *si)
+{
+	t->polling = 0;
+	int64_t ret = si->exit.rval;
+	struct user_regs_struct regs = t->wait_regs;
+	if (ret >= 0) {
+		regs.rip -= 2;
+		regs.rax = regs.orig_rax;
+	} else if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -EINTR) {
+		regs.rax = (unsigned long long)-ERESTARTSYS;
+	} else {
+		regs.rax = (unsigned long long)ret;
+	}
+	ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
+	t->entry_sent = 0;
+	resume(t, 0);
+}
+
 static void apply_reply(const struct vu_reply *r)
 {
 	struct thread *t = thread_find(r->tid);
@@ -406,6 +454,10 @@ static void apply_reply(const struct vu_reply *r)
 		break;
 	case VU_INSTALL:
 		if (phase == VU_PHASE_ENTRY) start_install(t, (uint64_t)r->value);
+		else resume(t, 0);
+		break;
+	case VU_WAIT:
+		if (phase == VU_PHASE_ENTRY) start_wait(t, (uint64_t)r->value);
 		else resume(t, 0);
 		break;
 	case VU_SOCKET_NETNS:
@@ -683,11 +735,10 @@ int main(int argc, char **argv)
 	wire_send(&s, sizeof s);
 
 	for (;;) {
-		if (waiting_threads == 0 && !(cfg_flags & VU_CFG_TRACE_ALL)) {
-			/* Nobody waits for the core: sleep in waitpid alone. The
-			 * core sends nothing urgent meanwhile (vu forwards signals
-			 * to the guest itself); its frames are read at the next
-			 * stop that needs it. */
+		if (waiting_threads == 0 && vpoll_count() == 0 && !(cfg_flags & VU_CFG_TRACE_ALL)) {
+			/* Nobody waits for the core and no vpoll object exists (whose
+			 * events the core may change any time): sleep in waitpid
+			 * alone. vu forwards signals to the guest itself. */
 			wire_flush();
 			int st;
 			pid_t tid = waitpid(-1, &st, __WALL);
