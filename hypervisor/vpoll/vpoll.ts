@@ -2,14 +2,9 @@
 // poll/select/epoll see it on its fd. The core keeps the mask; the tracer
 // helper holds the kernel objects (socketpair backend) and applies it.
 import { encodeVpoll } from '../core/protocol.js';
-import type { VpollEvents } from '../module_api.js';
+import { EPOLL, type VpollEvents } from '../module_api.js';
 
-export const EPOLLIN = 0x001;
-export const EPOLLPRI = 0x002;
-export const EPOLLOUT = 0x004;
-export const EPOLLERR = 0x008;
-export const EPOLLHUP = 0x010;
-export const EPOLLRDHUP = 0x2000;
+export const { IN: EPOLLIN, OUT: EPOLLOUT, HUP: EPOLLHUP, RDHUP: EPOLLRDHUP } = EPOLL;
 
 /** What the socketpair backend can show; PRI and ERR are not delivered (see vu info). */
 export const SOCKETPAIR_EVENTS = EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP;
