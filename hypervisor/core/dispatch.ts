@@ -15,7 +15,7 @@ import { AT_FDCWD, resolvePath } from './resolve.js';
 import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, makedev, type StatInfo } from './stat_struct.js';
 import type { SyscallEvent } from './protocol.js';
 import type { SyscallInfo } from './syscall_types.js';
-import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR } from './syscalls_x86_64.js';
+import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR, X32_SYSCALL_BIT } from './syscalls_x86_64.js';
 import { EPOLLIN, EPOLLOUT, Vpoll } from '../vpoll/vpoll.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -94,7 +94,12 @@ export class Dispatcher {
 
   entry(ev: SyscallEvent): Decision | Promise<Decision> {
     const info = SYSCALL_BY_NR[ev.nr];
-    if (!info || ev.arch !== AUDIT_ARCH_X86_64 || info.cls === 'never') return REAL;
+    if (ev.arch !== AUDIT_ARCH_X86_64 || (ev.nr & X32_SYSCALL_BIT)) {
+      // vu serves the x86_64 ABI only: while anything is mounted, calls of
+      // another ABI (i386 int 0x80, x32) would go around the modules.
+      return this.host.mounts.size ? { kind: 'skip', value: errno('ENOSYS'), by: 'vu (foreign ABI)' } : REAL;
+    }
+    if (!info || info.cls === 'never') return REAL;
     const proc = this.host.processes.process(ev.tid);
     if (!proc) return REAL;
     switch (info.cls) {

@@ -14,6 +14,9 @@
 static struct vu_sysargs *systab;
 static uint32_t systab_len;
 
+static int sockets_to_core;
+void fastpath_set_sockets(int on) { sockets_to_core = on; }
+
 struct mount_name { char *name; size_t len; int prefix; };
 static struct mount_name *mounts;
 static int nmounts;
@@ -99,14 +102,15 @@ static int path_may_be_virtual(struct thread *t, long dirfd, uint64_t addr)
 	return fstatat(AT_FDCWD, full, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode);
 }
 
-static int sockets_to_core;
-void fastpath_set_sockets(int on) { sockets_to_core = on; }
 
 int fastpath_needs_core(struct thread *t, long nr, const uint64_t *args, unsigned cls)
 {
 	if (cls == CLS_MGMT) return 1;
 	if (cls == CLS_SOCKET) return sockets_to_core;
-	if (cls == CLS_NEVER || cls == CLS_OTHER || nr < 0 || (uint64_t)nr >= systab_len) return 0;
+	/* Another ABI (i386 int 0x80, x32): the core refuses it while
+	 * anything is mounted, so it cannot go around the modules. */
+	if (cls == CLS_OTHER) return nmounts > 0 || sockets_to_core;
+	if (cls == CLS_NEVER || nr < 0 || (uint64_t)nr >= systab_len) return 0;
 	const struct vu_sysargs *a = &systab[nr];
 	if (nr == SYS_close_range) return fdset_any(t->fds, args[0], args[1]);
 	if (a->fd != NONE && fdset_has(t->fds, (long)(int)args[a->fd])) return 1;

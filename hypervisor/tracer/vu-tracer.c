@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -347,33 +348,68 @@ static void start_netns_socket(struct thread *t, const char *path)
 	resume(t, 0);
 }
 
-/* Second half: enter the namespace, make the socket there, come back.
- *   a = open(own netns), b = open(target), setns(b), close(b),
- *   move a above the guest's fds, socket(), setns(a), close(a)
- * so the socket gets the number the guest's own socket() would have had. */
+/* Second half: enter the namespace, make the socket there, come back:
+ *   b = open(target), setns(b), close(b), socket(), a = open(own), setns(a), close(a)
+ * The way back is the thread's own namespace, which the helper holds open
+ * meanwhile, so no extra fd is in the guest while socket() runs and the
+ * socket gets the number the guest's own call would have had. */
 static long netns_socket(struct thread *t)
 {
 	struct user_regs_struct regs;
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) return -ESRCH;
-	static const char self[] = "/proc/thread-self/ns/net";
-	size_t plen = strlen(t->netns_path) + 1;
-	uint64_t self_at = (regs.rsp - 128 - sizeof self - plen - 64) & ~15ull;
-	uint64_t path_at = self_at + sizeof self;
-	struct iovec local[2] = { { (void *)self, sizeof self }, { t->netns_path, plen } };
-	struct iovec remote[2] = { { (void *)self_at, sizeof self }, { (void *)path_at, plen } };
-	if (process_vm_writev(t->tid, local, 2, remote, 2, 0) != (ssize_t)(sizeof self + plen)) return -EFAULT;
-	long a = inject_syscall(t, SYS_open, (long)self_at, O_RDONLY | O_CLOEXEC, 0);
-	if (a < 0) return a;
+	char own_ns[64], back[64];
+	snprintf(own_ns, sizeof own_ns, "/proc/%d/ns/net", t->tid);
+	int keep = open(own_ns, O_RDONLY | O_CLOEXEC);
+	if (keep < 0) return -errno;
+	snprintf(back, sizeof back, "/proc/%d/fd/%d", getpid(), keep);
+	size_t blen = strlen(back) + 1, plen = strlen(t->netns_path) + 1;
+	uint64_t back_at = (regs.rsp - 128 - blen - plen - 64) & ~15ull;
+	uint64_t path_at = back_at + blen;
+	struct iovec local[2] = { { back, blen }, { t->netns_path, plen } };
+	struct iovec remote[2] = { { (void *)back_at, blen }, { (void *)path_at, plen } };
+	long s;
+	if (process_vm_writev(t->tid, local, 2, remote, 2, 0) != (ssize_t)(blen + plen)) { close(keep); return -EFAULT; }
 	long b = inject_syscall(t, SYS_open, (long)path_at, O_RDONLY | O_CLOEXEC, 0);
-	if (b < 0) { inject_syscall(t, SYS_close, a, 0, 0); return b; }
+	if (b < 0) { close(keep); return b; }
 	long r = inject_syscall(t, SYS_setns, b, CLONE_NEWNET, 0);
 	inject_syscall(t, SYS_close, b, 0, 0);
-	if (r < 0) { inject_syscall(t, SYS_close, a, 0, 0); return r; }
-	long hi = inject_syscall(t, SYS_fcntl, a, F_DUPFD_CLOEXEC, 512);
-	if (hi >= 0) { inject_syscall(t, SYS_close, a, 0, 0); a = hi; }
-	long s = inject_syscall(t, SYS_socket, (long)t->socket_args[0], (long)t->socket_args[1], (long)t->socket_args[2]);
-	inject_syscall(t, SYS_setns, a, CLONE_NEWNET, 0);
-	inject_syscall(t, SYS_close, a, 0, 0);
+	if (r < 0) { close(keep); return r; }
+	s = inject_syscall(t, SYS_socket, (long)t->socket_args[0], (long)t->socket_args[1], (long)t->socket_args[2]);
+	long a = inject_syscall(t, SYS_open, (long)back_at, O_RDONLY | O_CLOEXEC, 0);
+	if (a == -EMFILE && s >= 0) {
+		/* The socket took the guest's last fd: lend it one more for the
+		 * way back, then restore its limit. */
+		struct rlimit lim, more;
+		if (prlimit(t->tgid, RLIMIT_NOFILE, NULL, &lim) == 0) {
+			more = lim;
+			more.rlim_cur = lim.rlim_cur + 1;
+			if (more.rlim_max < more.rlim_cur) more.rlim_max = more.rlim_cur;
+			if (prlimit(t->tgid, RLIMIT_NOFILE, &more, NULL) == 0) {
+				a = inject_syscall(t, SYS_open, (long)back_at, O_RDONLY | O_CLOEXEC, 0);
+				if (a >= 0) {
+					inject_syscall(t, SYS_setns, a, CLONE_NEWNET, 0);
+					inject_syscall(t, SYS_close, a, 0, 0);
+					a = -1; /* done */
+				}
+				prlimit(t->tgid, RLIMIT_NOFILE, &lim, NULL);
+				if (a == -1) { close(keep); return s; }
+			}
+		}
+	}
+	if (a < 0 && s >= 0) {
+		/* No way back with the socket open: give it up, go back, and
+		 * report the error. */
+		inject_syscall(t, SYS_close, s, 0, 0);
+		s = a;
+		a = inject_syscall(t, SYS_open, (long)back_at, O_RDONLY | O_CLOEXEC, 0);
+	}
+	if (a >= 0) {
+		inject_syscall(t, SYS_setns, a, CLONE_NEWNET, 0);
+		inject_syscall(t, SYS_close, a, 0, 0);
+	} else {
+		fprintf(stderr, "vu-tracer: thread %d could not leave the stack's network namespace: %s\n", t->tid, strerror((int)-a));
+	}
+	close(keep);
 	return s;
 }
 
