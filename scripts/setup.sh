@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# gcc/make build the helper; strace/proot are benchmark peers; the rest are
-# the real programs the tests and the demo run, and the libraries the
-# network modules load.
-PACKAGES="gcc make libc6-dev strace proot netcat-openbsd fdisk e2fsprogs iproute2 curl
+# gcc/make build the helper and test programs; strace/proot are benchmark
+# peers; the rest are the real programs the tests and the demo run, and the
+# libraries the network modules load (lwIPv6 for the stack to come).
+PACKAGES="gcc make libc6-dev python3 procps strace proot netcat-openbsd fdisk e2fsprogs iproute2 curl
   liblwipv6-2 liblwipv6-dev libvdestack0 libvdeplug2 libvdeplug-dev libvdeplug-slirp"
 missing=""
 for p in $PACKAGES; do

@@ -31,12 +31,12 @@ export async function loadModule(nameOrPath: string): Promise<VuModule> {
   const builtin = BUILTIN_MODULES[nameOrPath];
   let file: string;
   if (builtin) file = path.join(ROOT, 'dist', builtin);
-  else if (nameOrPath.includes('/') || /\.(m?js|ts)$/.test(nameOrPath)) file = path.resolve(nameOrPath);
+  else if (nameOrPath.includes('/') || /\.([mc]?js|[mc]?ts)$/.test(nameOrPath)) file = path.resolve(nameOrPath);
   else throw new ModuleError(`unknown module "${nameOrPath}" (built-in: ${Object.keys(BUILTIN_MODULES).join(', ')}; or give a path to a .js/.ts file)`);
   if (!fs.existsSync(file)) throw new ModuleError(`module file not found: ${file}`);
   let ns: { default?: unknown };
   try {
-    if (file.endsWith('.ts')) {
+    if (/\.[mc]?ts$/.test(file)) {
       const { tsImport } = await import('tsx/esm/api');
       ns = (await tsImport(pathToFileURL(file).href, import.meta.url)) as { default?: unknown };
     } else {
@@ -45,7 +45,10 @@ export async function loadModule(nameOrPath: string): Promise<VuModule> {
   } catch (e) {
     throw new ModuleError(`cannot load module ${file}: ${(e as Error).message.split('\n')[0]}`);
   }
-  return validate(ns.default, file);
+  // A .ts file outside an ESM package loads as CommonJS: its table is one level deeper.
+  let table = ns.default as { kind?: unknown; default?: unknown } | undefined;
+  if (table && table.kind === undefined && table.default !== undefined) table = table.default as typeof table;
+  return validate(table, file);
 }
 
 /** Parses "type=T,source=S,target=P,key=value…". */
