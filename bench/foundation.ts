@@ -11,6 +11,7 @@
 // the same invocation. The report (Markdown) goes to stdout, progress to
 // stderr.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -280,6 +281,8 @@ interface Sample { ms: number; code: number | null; signal: NodeJS.Signals | 'ti
 
 let runTimeoutMs = 600_000;
 let pinPrefix: string[] = [];
+/** The process group of the run in progress: killed if the benchmark is. */
+let currentGroup: number | undefined;
 
 /**
  * Wall time of spawning the full command and waiting for it to end. A run
@@ -292,6 +295,7 @@ function timeRun(command: string[]): Promise<Sample> {
     let timedOut = false;
     const t0 = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+    currentGroup = child.pid;
     const timer = setTimeout(() => {
       timedOut = true;
       try { process.kill(-child.pid!, 'SIGKILL'); } catch { child.kill('SIGKILL'); }
@@ -300,6 +304,7 @@ function timeRun(command: string[]): Promise<Sample> {
     child.once('exit', (code, signal) => {
       const t1 = process.hrtime.bigint();
       clearTimeout(timer);
+      currentGroup = undefined;
       resolve({ ms: Number(t1 - t0) / 1e6, code, signal: timedOut ? 'timeout' : signal });
     });
   });
@@ -313,6 +318,32 @@ function stats(samples: Sample[]): Stats {
   const mid = ms.length >> 1;
   const median = ms.length % 2 ? ms[mid] : (ms[mid - 1] + ms[mid]) / 2;
   return { median, min: ms[0], max: ms[ms.length - 1], n: ms.length, failures };
+}
+
+/**
+ * What vu runs: the helper binary and the compiled core. When one of them
+ * changes during the benchmark (a rebuild in the same tree by someone else),
+ * the numbers mix two builds and the report says so.
+ */
+function buildStamp(): string {
+  const files = [path.join(ROOT, 'hypervisor', 'tracer', 'vu-tracer')];
+  const walk = (dir: string) => {
+    let entries: fs.Dirent[] = [];
+    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.js')) files.push(p);
+    }
+  };
+  walk(path.join(ROOT, 'dist', 'hypervisor'));
+  // Contents, not times: every tsc run rewrites dist/ with the same bytes.
+  const hash = createHash('sha256');
+  for (const f of files.sort()) {
+    hash.update(f);
+    try { hash.update(fs.readFileSync(f)); } catch { hash.update('-'); }
+  }
+  return hash.digest('hex');
 }
 
 // ---------------------------------------------------------------- report
@@ -340,15 +371,17 @@ function firstLine(cmd: string, args: string[]): string {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '?';
 }
 
-function machine(): string[] {
+function machine(stamp: string): string[] {
   const cpus = os.cpus();
   const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const commit = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
+  const dirty = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'hypervisor'], { encoding: 'utf8' });
+  const changes = dirty.status === 0 && dirty.stdout.trim() ? ' with uncommitted changes in hypervisor/' : '';
   const lines = [
     `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- machine: ${os.availableParallelism()} CPUs (nproc), ${model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     `- kernel: ${os.type()} ${os.release()} ${os.machine()}`,
-    `- node ${process.version}; vu ${commit.status === 0 ? commit.stdout.trim() : '(no git)'}`,
+    `- node ${process.version}; vu ${commit.status === 0 ? commit.stdout.trim() : '(no git)'}${changes} (build ${stamp.slice(0, 12)}: tracer helper + dist/hypervisor)`,
   ];
   const peers: string[] = [];
   if (which('strace')) peers.push(firstLine('strace', ['-V']));
@@ -379,6 +412,17 @@ async function main(): Promise<void> {
 
   let projectDir: string | undefined;
   const makeDir = () => (projectDir ??= generateProject());
+  const removeProject = () => { if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true }); };
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      if (currentGroup !== undefined) try { process.kill(-currentGroup, 'SIGKILL'); } catch { /* gone */ }
+      removeProject();
+      process.stderr.write(`foundation: interrupted (${sig})\n`);
+      process.exit(128 + os.constants.signals[sig]);
+    });
+  }
+  const stampAtStart = buildStamp();
+  let rebuiltDuring = false;
   const rs = runners();
   const ws = workloads(makeDir).filter((w) => selected(w.id));
   const results = new Map<string, Map<string, Stats | string>>();
@@ -401,6 +445,10 @@ async function main(): Promise<void> {
           line.push(`${r.id} ${seconds(s.ms)}s${s.code === 0 ? '' : `!${s.signal ?? s.code}`}`);
         }
         progress(`  ${w.id} round ${round}/${opts.runs}: ${line.join('  ')}`);
+        if (!rebuiltDuring && buildStamp() !== stampAtStart) {
+          rebuiltDuring = true;
+          progress('  warning: vu was rebuilt during the benchmark (tracer helper or dist/hypervisor changed)');
+        }
       }
       const row = new Map<string, Stats | string>();
       for (const r of rs) row.set(r.id, typeof r.wrap === 'string' ? r.wrap : stats(samples.get(r.id)!));
@@ -427,7 +475,11 @@ async function main(): Promise<void> {
     // The report.
     const out: string[] = [];
     out.push(`### vu foundation benchmark`, '');
-    out.push(...machine(), '');
+    out.push(...machine(stampAtStart));
+    if (rebuiltDuring || buildStamp() !== stampAtStart) {
+      out.push('- ⚠ vu was rebuilt while this ran (tracer helper or dist/hypervisor changed): the vu columns mix two builds');
+    }
+    out.push('');
     if (ws.length) {
       out.push(`Wall time, median of ${opts.runs} runs (min–max), × = median / native median.`, '');
       out.push(`| workload | ${rs.map((r) => r.title).join(' | ')} |`);
@@ -459,7 +511,7 @@ async function main(): Promise<void> {
     }
     process.stdout.write(out.join('\n'));
   } finally {
-    if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true });
+    removeProject();
   }
 }
 

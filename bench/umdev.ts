@@ -513,12 +513,16 @@ async function main(): Promise<void> {
   }
   const python = python3();
   const tracerAtStart = tracerId();
+  const loadAtStart = os.loadavg();
   const ctx: Ctx = { runs: opts.runs, progress };
   const body: string[] = [];
   if (opts.only.has('calls')) body.push(...(await sectionCalls(ctx)));
   if (opts.only.has('mounts')) body.push(...(await sectionMounts(ctx, python)));
   if (opts.only.has('block')) body.push(...(await sectionBlock(ctx)));
   const out = ['### vu umdev benchmark', '', ...machine(python)];
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  out.push(`- load average (1, 5, 15 min): ${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end ` +
+    '(other work on the machine during the run shows here and in the min–max)');
   if (tracerId() !== tracerAtStart) {
     out.push(`- ⚠ the tracer helper was rebuilt during the run (sha256 ${tracerAtStart} at the start): the rounds mix two builds`);
   }

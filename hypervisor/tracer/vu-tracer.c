@@ -240,6 +240,7 @@ static void finish_install(struct thread *t, const struct syscall_info *si);
 static void finish_netns_socket(struct thread *t, const struct syscall_info *si);
 static void finish_wait(struct thread *t, const struct syscall_info *si);
 static void on_gone(pid_t tid, int status);
+static void suspend_with_guest(void);
 
 static void on_syscall_stop(struct thread *t, int seccomp)
 {
@@ -620,6 +621,7 @@ static void on_wait_status(pid_t tid, int st)
 			 * SIGCONT and the real parent's wait see it */
 			ptrace(PTRACE_LISTEN, tid, 0, 0);
 			t->stopped = 0;
+			if (tid == main_pid && sig != SIGSTOP) suspend_with_guest();
 			return;
 		}
 		if (t->announced) resume(t, 0);
@@ -720,6 +722,22 @@ static void read_config(void)
 		fastpath_set_mounts(body, h.len - (uint32_t)sizeof h);
 		free(body);
 	}
+}
+
+/* Ctrl-Z stopped the guest on its terminal: stop vu too, as a shell's
+ * job, and when the shell continues vu, give the guest its terminal back
+ * and continue it. */
+static void suspend_with_guest(void)
+{
+	if (tty_fd < 0) return;
+	signal(SIGTTOU, SIG_IGN);
+	tcsetpgrp(tty_fd, saved_fg_pgrp);
+	signal(SIGTSTP, SIG_DFL);
+	kill(0, SIGTSTP); /* vu's process group: the core and this helper */
+	signal(SIGTSTP, SIG_IGN);
+	/* continued by the shell's fg (or bg) */
+	if (tcgetpgrp(tty_fd) == getpgrp()) tcsetpgrp(tty_fd, main_pid);
+	kill(-main_pid, SIGCONT);
 }
 
 static void restore_terminal(void)
