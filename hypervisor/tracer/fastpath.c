@@ -55,6 +55,8 @@ static int read_path(pid_t tid, uint64_t addr, char *buf, size_t size)
 	while (got < size - 1) {
 		size_t page_left = 4096 - ((addr + got) & 4095);
 		size_t want = page_left < size - 1 - got ? page_left : size - 1 - got;
+		/* Most paths are short: a small first read copies less. */
+		if (got == 0 && want > 256) want = 256;
 		struct iovec l = { buf + got, want }, r = { (void *)(addr + got), want };
 		ssize_t n = process_vm_readv(tid, &l, 1, &r, 1, 0);
 		if (n <= 0) return 0;
