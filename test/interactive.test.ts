@@ -83,3 +83,55 @@ test.serial('an interactive bash under vu works in a pty; Ctrl-C reaches the gue
   t.is(r.stdout.toString(), 'answer 42\nsleep running\nalive after ctrl-c (fast)\nsleep gone\nstatus 3\n');
   t.is(r.status, 0);
 });
+
+// Ctrl-Z in an outer interactive shell: the guest stops, vu stops as that
+// shell's job, and fg continues both to the guest's normal end.
+const CTRL_Z_DRIVER = String.raw`
+import os, pty, select, sys, time
+node, vu = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp('bash', ['bash', '--norc', '-i'])
+buf = b''
+def fail(msg):
+    try: os.kill(pid, 9)
+    except OSError: pass
+    sys.stderr.write(msg + '\nlast output: %r\n' % buf[-400:])
+    sys.exit(1)
+def read_until(pat, timeout):
+    global buf
+    end = time.time() + timeout
+    while pat not in buf:
+        left = end - time.time()
+        if left <= 0: fail('timeout waiting for %r' % pat)
+        r, _, _ = select.select([fd], [], [], left)
+        if not r: continue
+        try: d = os.read(fd, 4096)
+        except OSError: d = b''
+        if not d: fail('EOF waiting for %r' % pat)
+        buf += d
+    buf = buf[buf.index(pat) + len(pat):]
+os.write(fd, ('%s %s run -- bash -c "sleep 2; echo guest-""done"\n' % (node, vu)).encode())
+time.sleep(1.0)
+os.write(fd, b'\x1a')
+read_until(b'Stopped', 10)
+print('stopped', flush=True)
+time.sleep(2.5)
+if b'guest-done' in buf: fail('the guest ran on while stopped')
+os.write(fd, b'fg\n')
+read_until(b'guest-done', 15)
+print('continued', flush=True)
+os.write(fd, b'echo st=$?""x\n')
+read_until(b'st=0x', 10)
+print('status 0', flush=True)
+os.write(fd, b'exit\n')
+os.waitpid(pid, 0)
+`;
+
+test.serial('Ctrl-Z stops the guest and vu as a shell job; fg continues both', async (t) => {
+  const env = { ...process.env, TERM: 'dumb', HISTFILE: '', PS1: '$ ' };
+  const r = await runNative('python3', ['-c', CTRL_Z_DRIVER, process.execPath, VU], { cwd: ROOT, env, timeout: 60_000 });
+  t.false(r.timedOut, 'the pty session timed out');
+  t.is(r.stderr.toString(), '', 'the pty driver reported a failure');
+  t.is(r.stdout.toString(), 'stopped\ncontinued\nstatus 0\n');
+});
