@@ -51,6 +51,9 @@ const FIOCLEX = 0x5451;
 const FIONBIO = 0x5421;
 const FIOASYNC = 0x5452;
 
+/** The most one read or write on a device moves (the kernel caps at ~2 GiB; a short count is allowed). */
+const MAX_TRANSFER = 1 << 26;
+
 const fdArg = (args: bigint[], i: number) => Number(BigInt.asIntN(32, args[i]));
 const i64 = (v: bigint) => BigInt.asIntN(64, v);
 
@@ -255,7 +258,7 @@ export class Dispatcher {
 
   private async readInto(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
     const total = iov.reduce((n, v) => n + v.len, 0);
-    const r = await f.read(Math.min(total, 1 << 26), at);
+    const r = await f.read(Math.min(total, MAX_TRANSFER), at);
     if (r === -ERR.EAGAIN && !(f.flags & O_NONBLOCK)) return { kind: 'wait', fd, events: EPOLLIN, by: f.module };
     if (typeof r === 'number') return this.skip(BigInt(r), proc, fd);
     let off = 0;
@@ -270,10 +273,16 @@ export class Dispatcher {
 
   private async writeFrom(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
     const parts: Buffer[] = [];
+    // One call moves at most MAX_TRANSFER bytes (a short write, which
+    // callers loop on), so a huge buffer is never copied whole.
+    let budget = MAX_TRANSFER;
     for (const v of iov) {
       if (v.len === 0) continue;
-      const b = this.host.memory.read(proc.tgid, v.base, v.len);
-      if (!b || b.length < v.len) {
+      if (budget === 0) break;
+      const len = Math.min(v.len, budget);
+      budget -= len;
+      const b = this.host.memory.read(proc.tgid, v.base, len);
+      if (!b || b.length < len) {
         if (!parts.length) return this.skip(errno('EFAULT'), proc, fd);
         if (b) parts.push(b);
         break;
@@ -372,6 +381,18 @@ export class Dispatcher {
     try { return fs.readlinkSync(`/proc/${tid}/fd/${dirfd}`); } catch { return undefined; }
   };
 
+  private get resolveCtx() {
+    return {
+      mounts: this.host.mounts,
+      dirPath: this.dirPath,
+      tgidOf: (tid: number) => this.host.processes.process(tid)?.tgid ?? tid,
+      virtualFd: (pid: number, fd: number): VirtualNode | undefined => {
+        const f = this.host.processes.process(pid)?.fds.get(fd)?.file as DeviceFile | undefined;
+        return f ? { mount: f.mount, sub: f.sub, path: `/proc/${pid}/fd/${fd}` } : undefined;
+      },
+    };
+  }
+
   private pathCall(info: SyscallInfo, ev: SyscallEvent, proc: GuestProcess): Decision | Promise<Decision> {
     const name = info.name;
     const args = ev.args;
@@ -384,7 +405,7 @@ export class Dispatcher {
         return f ? { mount: f.mount, sub: f.sub, path: '' } : undefined;
       }
       if (!p.startsWith('/') && dirfd !== AT_FDCWD && proc.fds.get(dirfd)) return this.skip(errno('ENOTDIR'), proc, dirfd);
-      const r = resolvePath({ mounts: this.host.mounts, dirPath: this.dirPath }, ev.tid, dirfd, p, followsLast(name, args));
+      const r = resolvePath(this.resolveCtx, ev.tid, dirfd, p, followsLast(name, args));
       if (r.kind === 'virtual') return r.node;
       if (r.kind === 'error') return this.skip(errno(r.errno as 'ENOTDIR'), proc);
       return undefined;
@@ -461,6 +482,9 @@ export class Dispatcher {
       exit: (ret) => {
         if (ret >= 0n) {
           proc.fds.set(Number(ret), file, cloexec); // the helper set its own bit
+          // The module may have changed the events while the helper was
+          // making the fd: the helper knows the object only from now on.
+          this.host.send(encodeVpoll(file.vpollId, file.events.mask));
         } else {
           this.releaseFile(file);
         }

@@ -16,6 +16,10 @@ export interface ResolveContext {
   mounts: MountTable;
   /** The absolute path the dirfd (or AT_FDCWD: the cwd) of tid names. */
   dirPath(tid: number, dirfd: number): string | undefined;
+  /** The virtual node behind fd of process pid, if that fd is virtual. */
+  virtualFd(pid: number, fd: number): VirtualNode | undefined;
+  /** The thread group of a guest thread. */
+  tgidOf(tid: number): number;
 }
 
 export function resolvePath(ctx: ResolveContext, tid: number, dirfd: number, p: string, followLast: boolean): Resolution {
@@ -34,8 +38,22 @@ export function resolvePath(ctx: ResolveContext, tid: number, dirfd: number, p: 
     const c = todo.shift()!;
     if (c === '' || c === '.') continue;
     if (c === '..') { done.pop(); continue; }
+    // The core is another process: /proc/self must name the guest.
+    if (done.length === 1 && done[0] === 'proc' && (c === 'self' || c === 'thread-self')) {
+      done.push(...(c === 'self' ? [String(ctx.tgidOf(tid))] : [String(ctx.tgidOf(tid)), 'task', String(tid)]));
+      continue;
+    }
     const abs = '/' + [...done, c].join('/');
     const last = todo.every((x) => x === '' || x === '.');
+    // /proc/PID/fd/N (and /dev/fd/N, /dev/stdin … through it) of a virtual fd
+    if (done.length >= 3 && done[0] === 'proc' && done[done.length - 1] === 'fd' && /^\d+$/.test(c)) {
+      const pid = Number(done[done.length === 3 ? 1 : 3]);
+      const vnode = ctx.virtualFd(pid, Number(c));
+      if (vnode) {
+        if (!last) return { kind: 'error', errno: 'ENOTDIR' };
+        return { kind: 'virtual', node: vnode };
+      }
+    }
     const node = ctx.mounts.lookup(abs);
     if (node) {
       // A device is not a directory: nothing can be below it.
