@@ -295,7 +295,7 @@ function tracerId(): string {
   }
 }
 
-function machine(python: string): string[] {
+function machine(python: string, tracerAtStart: string): string[] {
   const cpu = os.cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
   const git = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   const nproc = spawnSync('nproc', [], { encoding: 'utf8' });
@@ -313,7 +313,7 @@ function machine(python: string): string[] {
   ];
   const dirty = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'hypervisor', 'umdev_modules'], { encoding: 'utf8' });
   const changed = dirty.status === 0 ? dirty.stdout.split('\n').filter(Boolean).length : 0;
-  lines.push(`- tracer helper: sha256 ${tracerId()}${changed ? `; ${changed} uncommitted change(s) under hypervisor/ and umdev_modules/` : ''}`);
+  lines.push(`- tracer helper: sha256 ${tracerAtStart} (at the start)${changed ? `; ${changed} uncommitted change(s) under hypervisor/ and umdev_modules/` : ''}`);
   if (pin.length) lines.push(`- every command pinned: \`${pin.join(' ')}\``);
   return lines;
 }
@@ -519,12 +519,12 @@ async function main(): Promise<void> {
   if (opts.only.has('calls')) body.push(...(await sectionCalls(ctx)));
   if (opts.only.has('mounts')) body.push(...(await sectionMounts(ctx, python)));
   if (opts.only.has('block')) body.push(...(await sectionBlock(ctx)));
-  const out = ['### vu umdev benchmark', '', ...machine(python)];
+  const out = ['### vu umdev benchmark', '', ...machine(python, tracerAtStart)];
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   out.push(`- load average (1, 5, 15 min): ${load(loadAtStart)} at the start, ${load(os.loadavg())} at the end ` +
     '(other work on the machine during the run shows here and in the min–max)');
   if (tracerId() !== tracerAtStart) {
-    out.push(`- ⚠ the tracer helper was rebuilt during the run (sha256 ${tracerAtStart} at the start): the rounds mix two builds`);
+    out.push(`- ⚠ the tracer helper was rebuilt during the run (sha256 ${tracerId()} at the end): the rounds may mix builds`);
   }
   out.push('', ...body);
   process.stdout.write(out.join('\n'));

@@ -46,7 +46,7 @@ export function resolvePath(ctx: ResolveContext, tid: number, dirfd: number, p: 
     const abs = '/' + [...done, c].join('/');
     const last = todo.every((x) => x === '' || x === '.');
     // /proc/PID/fd/N (and /dev/fd/N, /dev/stdin … through it) of a virtual fd
-    if (done.length >= 3 && done[0] === 'proc' && done[done.length - 1] === 'fd' && /^\d+$/.test(c)) {
+    if ((followLast || !last) && done.length >= 3 && done[0] === 'proc' && done[done.length - 1] === 'fd' && /^\d+$/.test(c)) {
       const pid = Number(done[done.length === 3 ? 1 : 3]);
       const vnode = ctx.virtualFd(pid, Number(c));
       if (vnode) {
