@@ -1,8 +1,7 @@
-// Guest memory access through /proc/PID/mem.
-// Why not process_vm_readv/writev: /proc/PID/mem needs no FFI, reads and
-// writes in one pread/pwrite each, and can write read-only pages of a
-// traced guest (process_vm_writev cannot). An unmapped address fails with
-// EIO, which callers map to the guest's EFAULT.
+// Guest memory access through /proc/PID/mem: one pread/pwrite per access
+// and no FFI in the core. An unmapped address fails with EIO, which callers
+// map to the guest's EFAULT. Known difference: /proc/PID/mem also writes
+// read-only pages, where the kernel would give the guest EFAULT.
 import fs from 'node:fs';
 
 export class GuestMemory {
