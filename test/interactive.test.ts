@@ -12,15 +12,8 @@ test('stdin reaches the guest: echo hi | vu run -- cat', async (t) => {
   t.is(vu.status, 0);
 });
 
-// Drives `node bin/vu.js run -- bash --norc -i` in a pty (python3's pty
-// module) and prints one line per step reached; fails with a message on
-// stderr at the first step that does not happen in time.
-const PTY_DRIVER = String.raw`
-import os, pty, select, subprocess, sys, time
-node, vu = sys.argv[1], sys.argv[2]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(node, [node, vu, 'run', '--', 'bash', '--norc', '-i'])
+// What both pty drivers below need: fail with the last output, read until a pattern.
+const PTY_HELPERS = String.raw`
 buf = b''
 def fail(msg):
     try: os.kill(pid, 9)
@@ -40,6 +33,18 @@ def read_until(pat, timeout):
         if not d: fail('EOF (the shell ended) waiting for %r' % pat)
         buf += d
     buf = buf[buf.index(pat) + len(pat):]
+`;
+
+// Drives `node bin/vu.js run -- bash --norc -i` in a pty (python3's pty
+// module) and prints one line per step reached; fails with a message on
+// stderr at the first step that does not happen in time.
+const PTY_DRIVER = String.raw`
+import os, pty, select, subprocess, sys, time
+node, vu = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(node, [node, vu, 'run', '--', 'bash', '--norc', '-i'])
+${PTY_HELPERS}
 def sleeping():
     return subprocess.run(['pgrep', '-f', '^sleep 30[.]7531$'], stdout=subprocess.PIPE).stdout.split()
 
@@ -92,25 +97,7 @@ node, vu = sys.argv[1], sys.argv[2]
 pid, fd = pty.fork()
 if pid == 0:
     os.execvp('bash', ['bash', '--norc', '-i'])
-buf = b''
-def fail(msg):
-    try: os.kill(pid, 9)
-    except OSError: pass
-    sys.stderr.write(msg + '\nlast output: %r\n' % buf[-400:])
-    sys.exit(1)
-def read_until(pat, timeout):
-    global buf
-    end = time.time() + timeout
-    while pat not in buf:
-        left = end - time.time()
-        if left <= 0: fail('timeout waiting for %r' % pat)
-        r, _, _ = select.select([fd], [], [], left)
-        if not r: continue
-        try: d = os.read(fd, 4096)
-        except OSError: d = b''
-        if not d: fail('EOF waiting for %r' % pat)
-        buf += d
-    buf = buf[buf.index(pat) + len(pat):]
+${PTY_HELPERS}
 os.write(fd, ('%s %s run -- bash -c "sleep 2; echo guest-""done"\n' % (node, vu)).encode())
 time.sleep(1.0)
 os.write(fd, b'\x1a')
