@@ -16,17 +16,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../hypervisor/paths.js';
+import {
+  type CommonOptions, type Sample, type Stats, VU, cpuModel, dateLine, firstLine, need as needIn, parseOptions as parseCommon,
+  pinLines, pythonPath as pythonPathIn, ramGiB, timeStats as stats, usageError as usageErrorIn, vuCommit, which,
+} from './lib.js';
 
 // ---------------------------------------------------------------- options
 
-interface Options {
-  runs: number;
+interface Options extends CommonOptions {
   startupRuns: number;
   only?: Set<string>;
-  quiet: boolean;
-  /** CPUs to pin every timed command to (taskset -c), or none. */
-  cpus?: string;
-  timeoutMs: number;
 }
 
 const USAGE = `usage: node dist/bench/foundation.js [options]
@@ -43,90 +42,27 @@ const USAGE = `usage: node dist/bench/foundation.js [options]
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { runs: 5, startupRuns: 20, quiet: false, timeoutMs: 600_000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const eq = a.indexOf('=');
-      if (eq >= 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) usageError(`${a} needs a value`);
-      return v;
-    };
+  return parseCommon(argv, o, 'foundation', USAGE, (a, value) => {
     if (a === '--quick') { o.runs = 2; o.startupRuns = 5; }
-    else if (a === '--quiet') o.quiet = true;
-    else if (a === '--runs' || a.startsWith('--runs=')) {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) usageError('--runs takes a positive integer');
-      o.runs = n;
-    } else if (a === '--only' || a.startsWith('--only=')) {
+    else if (a === '--only' || a.startsWith('--only=')) {
       const ids = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
       for (const id of ids) if (!KNOWN_IDS.includes(id)) usageError(`--only: unknown workload '${id}'`);
       o.only = new Set(ids.map((id) => (id === 's' ? 'startup' : id)));
-    } else if (a === '--taskset' || a.startsWith('--taskset=')) {
-      const v = value();
-      if (!/^[0-9][0-9,-]*$/.test(v)) usageError('--taskset takes a CPU list such as 0 or 0,1');
-      o.cpus = v;
-    } else if (a === '--timeout' || a.startsWith('--timeout=')) {
-      const n = Number(value());
-      if (!(n > 0)) usageError('--timeout takes a positive number of seconds');
-      o.timeoutMs = n * 1000;
-    } else if (a === '-h' || a === '--help') { process.stdout.write(USAGE); process.exit(0); }
-    else usageError(`unknown option ${a}`);
-  }
-  return o;
+    } else return false;
+    return true;
+  });
 }
 
 const KNOWN_IDS = ['a', 'b', 'c', 'd', 'startup', 's'];
 
 function usageError(msg: string): never {
-  process.stderr.write(`foundation: ${msg}\n${USAGE}`);
-  process.exit(2);
+  return usageErrorIn('foundation', USAGE, msg);
 }
 
 // ---------------------------------------------------------------- programs
 
-/** The absolute path of an executable found in PATH, or undefined. */
-function which(name: string): string | undefined {
-  if (name.includes('/')) return isExecutable(name) ? name : undefined;
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
-    const p = path.join(dir || '.', name);
-    if (isExecutable(p)) return p;
-  }
-  return undefined;
-}
-
-function isExecutable(p: string): boolean {
-  try {
-    const st = fs.statSync(p);
-    if (!st.isFile()) return false;
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function need(name: string): string {
-  const p = which(name);
-  if (!p) {
-    process.stderr.write(`foundation: '${name}' is not installed (run: npm run setup)\n`);
-    process.exit(1);
-  }
-  return p;
-}
-
-/**
- * The Python interpreter itself. A version manager's shim (pyenv puts a bash
- * script first in PATH) would start a shell and a few helpers before Python,
- * and the runners would be measured on those: take the system interpreter
- * when there is one.
- */
-function pythonPath(): string {
-  const found = which('python3');
-  if (found && !/\/(shims|\.pyenv|\.asdf)\//.test(found)) return fs.realpathSync(found);
-  if (isExecutable('/usr/bin/python3')) return fs.realpathSync('/usr/bin/python3');
-  return need('python3');
-}
+const need = (name: string): string => needIn('foundation', name);
+const pythonPath = (): string => pythonPathIn('foundation');
 
 // ---------------------------------------------------------------- runners
 
@@ -136,8 +72,6 @@ interface Runner {
   /** The full command that runs `cmd` under this runner, or why it cannot. */
   wrap: ((cmd: string[]) => string[]) | string;
 }
-
-const VU = path.join(ROOT, 'bin', 'vu.js');
 
 function runners(): Runner[] {
   const node = process.execPath;
@@ -277,8 +211,6 @@ clean:
 
 // ---------------------------------------------------------------- timing
 
-interface Sample { ms: number; code: number | null; signal: NodeJS.Signals | 'timeout' | null }
-
 let runTimeoutMs = 600_000;
 let pinPrefix: string[] = [];
 /** The process group of the run in progress: killed if the benchmark is. */
@@ -308,16 +240,6 @@ function timeRun(command: string[]): Promise<Sample> {
       resolve({ ms: Number(t1 - t0) / 1e6, code, signal: timedOut ? 'timeout' : signal });
     });
   });
-}
-
-interface Stats { median: number; min: number; max: number; n: number; failures: string[] }
-
-function stats(samples: Sample[]): Stats {
-  const failures = samples.filter((s) => s.code !== 0).map((s) => (s.signal ? s.signal : `exit ${s.code}`));
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const mid = ms.length >> 1;
-  const median = ms.length % 2 ? ms[mid] : (ms[mid - 1] + ms[mid]) / 2;
-  return { median, min: ms[0], max: ms[ms.length - 1], n: ms.length, failures };
 }
 
 /**
@@ -366,22 +288,14 @@ function msCell(s: Stats): string {
   return text;
 }
 
-function firstLine(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '?';
-}
-
 function machine(stamp: string): string[] {
-  const cpus = os.cpus();
-  const model = cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
-  const commit = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   const dirty = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'hypervisor'], { encoding: 'utf8' });
   const changes = dirty.status === 0 && dirty.stdout.trim() ? ' with uncommitted changes in hypervisor/' : '';
   const lines = [
-    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- machine: ${os.availableParallelism()} CPUs (nproc), ${model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    dateLine(),
+    `- machine: ${os.availableParallelism()} CPUs (nproc), ${cpuModel()}, ${ramGiB()}`,
     `- kernel: ${os.type()} ${os.release()} ${os.machine()}`,
-    `- node ${process.version}; vu ${commit.status === 0 ? commit.stdout.trim() : '(no git)'}${changes} (build ${stamp.slice(0, 12)}: tracer helper + dist/hypervisor)`,
+    `- node ${process.version}; vu ${vuCommit()}${changes} (build ${stamp.slice(0, 12)}: tracer helper + dist/hypervisor)`,
   ];
   const peers: string[] = [];
   if (which('strace')) peers.push(firstLine('strace', ['-V']));
@@ -392,7 +306,7 @@ function machine(stamp: string): string[] {
     peers.push(`proot ${v ? v[1] : '?'}`);
   }
   if (peers.length) lines.push(`- peers: ${peers.join('; ')}`);
-  if (pinPrefix.length) lines.push(`- every command pinned: \`${pinPrefix.join(' ')}\``);
+  lines.push(...pinLines(pinPrefix));
   return lines;
 }
 

@@ -23,18 +23,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../hypervisor/paths.js';
+import {
+  type CommonOptions, type Sample as BaseSample, type Stats, VU, cpuModel, dateLine, firstLine, median, need,
+  parseOptions as parseCommon, pinLines, pythonPath, ramGiB, summarize, timeStats, usageError as usageErrorIn, vuCommit, which,
+} from './lib.js';
 
 // ---------------------------------------------------------------- options
 
 const SECTIONS = ['calls', 'mounts', 'block'] as const;
 type Section = (typeof SECTIONS)[number];
 
-interface Options {
-  runs: number;
+interface Options extends CommonOptions {
   only: Set<Section>;
-  quiet: boolean;
-  cpus?: string;
-  timeoutMs: number;
 }
 
 const USAGE = `usage: node dist/bench/umdev.js [options]
@@ -50,28 +50,14 @@ const USAGE = `usage: node dist/bench/umdev.js [options]
 `;
 
 function usageError(msg: string): never {
-  process.stderr.write(`umdev: ${msg}\n${USAGE}`);
-  process.exit(2);
+  return usageErrorIn('umdev', USAGE, msg);
 }
 
 function parseOptions(argv: string[]): Options {
   const o: Options = { runs: 5, only: new Set(SECTIONS), quiet: false, timeoutMs: 600_000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = (): string => {
-      const eq = a.indexOf('=');
-      if (eq >= 0) return a.slice(eq + 1);
-      const v = argv[++i];
-      if (v === undefined) usageError(`${a} needs a value`);
-      return v;
-    };
+  return parseCommon(argv, o, 'umdev', USAGE, (a, value) => {
     if (a === '--quick') o.runs = 2;
-    else if (a === '--quiet') o.quiet = true;
-    else if (a === '--runs' || a.startsWith('--runs=')) {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < 1) usageError('--runs takes a positive integer');
-      o.runs = n;
-    } else if (a === '--only' || a.startsWith('--only=')) {
+    else if (a === '--only' || a.startsWith('--only=')) {
       const names = value().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
       o.only = new Set();
       for (const n of names) {
@@ -80,63 +66,19 @@ function parseOptions(argv: string[]): Options {
         if (!s) usageError(`--only: unknown section '${n}'`);
         o.only.add(s);
       }
-    } else if (a === '--taskset' || a.startsWith('--taskset=')) {
-      const v = value();
-      if (!/^[0-9][0-9,-]*$/.test(v)) usageError('--taskset takes a CPU list such as 0 or 0,1');
-      o.cpus = v;
-    } else if (a === '--timeout' || a.startsWith('--timeout=')) {
-      const n = Number(value());
-      if (!(n > 0)) usageError('--timeout takes a positive number of seconds');
-      o.timeoutMs = n * 1000;
-    } else if (a === '-h' || a === '--help') { process.stdout.write(USAGE); process.exit(0); }
-    else usageError(`unknown option ${a}`);
-  }
-  return o;
+    } else return false;
+    return true;
+  });
 }
 
 // ---------------------------------------------------------------- programs
 
-function executable(p: string): boolean {
-  try {
-    if (!fs.statSync(p).isFile()) return false;
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function lookup(name: string): string | undefined {
-  if (name.includes('/')) return executable(name) ? name : undefined;
-  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
-    const p = path.join(dir || '.', name);
-    if (executable(p)) return p;
-  }
-  return undefined;
-}
-
-function required(name: string): string {
-  const p = lookup(name);
-  if (p) return p;
-  process.stderr.write(`umdev: '${name}' is not installed (run: npm run setup)\n`);
-  process.exit(1);
-}
-
-/** The real Python interpreter: a version manager's shim would be measured too. */
-function python3(): string {
-  const p = lookup('python3');
-  if (p && !/\/(shims|\.pyenv|\.asdf)\//.test(p)) return fs.realpathSync(p);
-  if (executable('/usr/bin/python3')) return fs.realpathSync('/usr/bin/python3');
-  return required('python3');
-}
+const required = (name: string): string => need('umdev', name);
+const python3 = (): string => pythonPath('umdev');
 
 // ---------------------------------------------------------------- running
 
-interface Sample {
-  ms: number;
-  code: number | null;
-  /** The signal that ended it, or 'timeout' when this benchmark killed it. */
-  signal: NodeJS.Signals | 'timeout' | null;
+interface Sample extends BaseSample {
   /** The last few KiB of its stderr. */
   stderr: string;
 }
@@ -204,21 +146,6 @@ function timeRun(command: string[], env?: NodeJS.ProcessEnv): Promise<Sample> {
     });
   });
 }
-
-interface Stats { median: number; min: number; max: number; n: number; failures: string[] }
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-function summarize(xs: number[], samples: Sample[] = []): Stats {
-  const failures = samples.filter((s) => s.code !== 0).map((s) => s.signal ?? `exit ${s.code}`);
-  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length, failures };
-}
-
-function timeStats(samples: Sample[]): Stats { return summarize(samples.map((s) => s.ms), samples); }
 
 /** The per-round ratios a[i] / b[i], and the ratio of the medians. */
 function ratio(a: Sample[], b: Sample[]): { ofMedians: number; rounds: Stats } {
@@ -296,31 +223,23 @@ function tracerId(): string {
 }
 
 function machine(python: string, tracerAtStart: string): string[] {
-  const cpu = os.cpus()[0]?.model.replace(/\s+/g, ' ').trim() ?? 'unknown CPU';
-  const git = spawnSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   const nproc = spawnSync('nproc', [], { encoding: 'utf8' });
   const uname = spawnSync('uname', ['-srm'], { encoding: 'utf8' });
-  const strace = spawnSync('strace', ['-V'], { encoding: 'utf8' });
-  const py = spawnSync(python, ['--version'], { encoding: 'utf8' });
-  const first = (r: { stdout?: string | null; stderr?: string | null }) =>
-    `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').map((l) => l.trim()).find(Boolean) ?? '?';
   const lines = [
-    `- date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
-    `- machine: ${nproc.status === 0 ? nproc.stdout.trim() : os.availableParallelism()} CPUs (nproc), ${cpu}, ` +
-      `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    dateLine(),
+    `- machine: ${nproc.status === 0 ? nproc.stdout.trim() : os.availableParallelism()} CPUs (nproc), ${cpuModel()}, ${ramGiB()}`,
     `- kernel: ${uname.status === 0 ? uname.stdout.trim() : `${os.type()} ${os.release()} ${os.machine()}`}`,
-    `- node ${process.version}; vu ${git.status === 0 ? git.stdout.trim() : '(no git)'}; ${first(strace)}; ${first(py)} (${python})`,
+    `- node ${process.version}; vu ${vuCommit()}; ${firstLine('strace', ['-V'])}; ${firstLine(python, ['--version'])} (${python})`,
   ];
   const dirty = spawnSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'hypervisor', 'umdev_modules'], { encoding: 'utf8' });
   const changed = dirty.status === 0 ? dirty.stdout.split('\n').filter(Boolean).length : 0;
   lines.push(`- tracer helper: sha256 ${tracerAtStart} (at the start)${changed ? `; ${changed} uncommitted change(s) under hypervisor/ and umdev_modules/` : ''}`);
-  if (pin.length) lines.push(`- every command pinned: \`${pin.join(' ')}\``);
+  lines.push(...pinLines(pin));
   return lines;
 }
 
 // ---------------------------------------------------------------- sections
 
-const VU = path.join(ROOT, 'bin', 'vu.js');
 const NODE = process.execPath;
 const NULL_MOUNT = 'type=umdevnull,target=/dev/vnull';
 const RAM_MOUNT = 'type=umdevramdisk,target=/dev/ram0,size=64M';
@@ -336,7 +255,7 @@ const BLOCKS = 200_000;
 
 async function sectionCalls(ctx: Ctx): Promise<string[]> {
   const dd = required('dd');
-  const strace = lookup('strace');
+  const strace = which('strace');
   const count = [`bs=1`, `count=${BLOCKS}`, 'status=none'];
   const cases = [
     {

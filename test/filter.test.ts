@@ -1,8 +1,8 @@
 // Unit tests of the core: the seccomp filter generator (evaluated with
 // runFilter, like the kernel would), the fd and process tables, exitCodeOf.
 import test from 'ava';
-import { buildFilter, runFilter, VU_MGMT_NR } from '../hypervisor/core/filter.js';
-import { SYSCALLS_X86_64, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, X32_SYSCALL_BIT } from '../hypervisor/core/syscalls_x86_64.js';
+import { buildFdFilterTemplate, buildFilter, FD_PLACEHOLDER, runFilter, VU_MGMT_NR } from '../hypervisor/core/filter.js';
+import { SYSCALLS_X86_64, SYSCALL_BY_NAME, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, X32_SYSCALL_BIT } from '../hypervisor/core/syscalls_x86_64.js';
 import { FdTable, type VirtualFile } from '../hypervisor/core/fd_table.js';
 import { ProcessTable } from '../hypervisor/core/processes.js';
 import { exitCodeOf } from '../hypervisor/vm.js';
@@ -224,4 +224,22 @@ test('exitCodeOf: exit codes as they are, signals as 128 + number', (t) => {
   t.is(exitCodeOf(9), 137); // SIGKILL
   t.is(exitCodeOf(15), 143); // SIGTERM
   t.is(exitCodeOf(0x80 | 11), 139); // SIGSEGV with a core dump
+});
+
+test('per-fd filter: calls with the virtual fd in an fd position stop, others do not', (t) => {
+  const tmpl = Buffer.from(buildFdFilterTemplate());
+  t.true(tmpl.length / 8 < 64, 'small, so that many can stack');
+  const fd = 5;
+  for (let i = 0; i < tmpl.length / 8; i++) if (tmpl.readUInt32LE(i * 8 + 4) === FD_PLACEHOLDER) tmpl.writeUInt32LE(fd, i * 8 + 4);
+  const nr = (name: string) => SYSCALL_BY_NAME.get(name)!.nr;
+  const run = (name: string, args: number[]) => runFilter(tmpl, AUDIT_ARCH_X86_64, nr(name), args) >>> 0;
+  const TRACE_FD = TRACE | 1;
+  t.is(run('read', [5, 0, 1]), TRACE_FD);
+  t.is(run('read', [3, 0, 5]), ALLOW, 'a count equal to the fd does not stop read');
+  t.is(run('dup2', [3, 5]), TRACE_FD, 'dup2 onto the fd');
+  t.is(run('epoll_ctl', [7, 1, 5]), TRACE_FD);
+  t.is(run('mmap', [0, 4096, 3, 2, 5, 0]), TRACE_FD);
+  t.is(run('mmap', [0, 4096, 5, 2, 3, 0]), ALLOW, 'prot equal to the fd does not stop mmap');
+  t.is(run('close_range', [3, 100]), TRACE_FD);
+  t.is(runFilter(tmpl, AUDIT_ARCH_I386, 3, [5]) >>> 0, ALLOW, 'other ABIs are the base filter\'s business');
 });

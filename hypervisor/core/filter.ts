@@ -106,61 +106,60 @@ export const FD_PLACEHOLDER = 0xfffffff0;
 
 /**
  * The per-fd filter the helper adds to a process once fd N is virtual in
- * it (mode 'mounts'): TRACE the fd-decided calls whose fd arguments equal
- * N, ALLOW everything else. A binary search on the call number, then
- * compares of the low 32 bits of the fd arguments (the kernel reads an
- * int). Leaves that stop every call (close_range) need no compare.
+ * it (mode 'mounts'): TRACE the calls whose fd arguments may be N, ALLOW
+ * everything else. Filters stack and the kernel caps their total size, so
+ * this one is small (about 30 instructions): any call whose first argument
+ * is N stops (the fast path resumes the few that are not fd calls); for fds
+ * in other positions (dup2's newfd, epoll_ctl's target, mmap's fd …) the
+ * argument is compared first and the call number only when it matches.
+ * Compares use the low 32 bits (the kernel reads an int).
  */
 export function buildFdFilterTemplate(table: readonly SyscallInfo[] = SYSCALLS_X86_64): Buffer {
   const trace = SECCOMP_RET_TRACE | CLASS_NUMBER.fd;
-  const byNr = new Map<number, number[] | 'all'>();
-  for (const s of table) {
-    if (s.name === 'close_range') { byNr.set(s.nr, 'all'); continue; }
-    if (!isFdDecided(s)) continue;
-    const argsIdx = [s.fdArg, s.fd2Arg].filter((x): x is number => x !== undefined);
-    if (argsIdx.length) byNr.set(s.nr, argsIdx);
+  const byPosition = new Map<number, number[]>();
+  let closeRange: number | undefined;
+  for (const sc of table) {
+    if (sc.name === 'close_range') { closeRange = sc.nr; continue; }
+    if (!isFdDecided(sc)) continue;
+    for (const pos of [sc.fdArg, sc.fd2Arg]) {
+      if (pos === undefined || pos === 0) continue;
+      if (!byPosition.has(pos)) byPosition.set(pos, []);
+      byPosition.get(pos)!.push(sc.nr);
+    }
   }
-  const key = (v: number[] | 'all' | undefined) => (v === undefined ? 'allow' : v === 'all' ? 'all' : v.join(','));
-  const nrs = [...byNr.keys()].sort((a, b) => a - b);
-  const rs: { from: number; to: number; v: number[] | 'all' | undefined }[] = [];
-  let at = 0;
-  for (const nr of nrs) {
-    if (nr > at) rs.push({ from: at, to: nr, v: undefined });
-    const v = byNr.get(nr)!;
-    const last = rs[rs.length - 1];
-    if (last && last.to === nr && key(last.v) === key(v)) last.to = nr + 1;
-    else rs.push({ from: nr, to: nr + 1, v });
-    at = nr + 1;
-  }
-  rs.push({ from: at, to: 0xffffffff, v: undefined });
-  const leaf = (v: number[] | 'all' | undefined): Insn[] => {
-    if (v === undefined) return [{ code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW }];
-    if (v === 'all') return [{ code: BPF_RET_K, jt: 0, jf: 0, k: trace }];
-    const out: Insn[] = [];
-    v.forEach((argIdx, i) => {
-      const remaining = (v.length - i - 1) * 2; // compares left after this one
-      out.push({ code: BPF_LD_W_ABS, jt: 0, jf: 0, k: 16 + 8 * argIdx });
-      out.push({ code: BPF_JEQ_K, jt: remaining + 1, jf: 0, k: FD_PLACEHOLDER });
-    });
-    out.push({ code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW });
-    out.push({ code: BPF_RET_K, jt: 0, jf: 0, k: trace });
-    return out;
-  };
-  const build = (part: typeof rs): Insn[] => {
-    if (part.length === 1) return leaf(part[0].v);
-    const mid = part.length >> 1;
-    const left = build(part.slice(0, mid));
-    const right = build(part.slice(mid));
-    if (left.length <= 255) return [{ code: BPF_JGE_K, jt: left.length, jf: 0, k: part[mid].from }, ...left, ...right];
-    return [{ code: BPF_JGE_K, jt: 0, jf: 1, k: part[mid].from }, { code: BPF_JA, jt: 0, jf: 0, k: left.length }, ...left, ...right];
-  };
-  const prog: Insn[] = [
-    { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_ARCH },
-    { code: BPF_JEQ_K, jt: 1, jf: 0, k: AUDIT_ARCH_X86_64 },
-    { code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW }, // other ABIs: the base filter traces them
-    { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_NR },
-    ...build(rs),
+  // Built backwards so that every jump knows how far the end (ALLOW/TRACE) is.
+  const tail: Insn[] = [
+    { code: BPF_RET_K, jt: 0, jf: 0, k: SECCOMP_RET_ALLOW },
+    { code: BPF_RET_K, jt: 0, jf: 0, k: trace },
   ];
+  // Each group: ld arg; jeq N ? check numbers : skip group.
+  const groups: Insn[][] = [];
+  for (const [pos, nrs] of [...byPosition.entries()].sort((a, b) => a[0] - b[0])) {
+    const g: Insn[] = [{ code: BPF_LD_W_ABS, jt: 0, jf: 0, k: 16 + 8 * pos }];
+    g.push({ code: BPF_JEQ_K, jt: 0, jf: nrs.length + 1, k: FD_PLACEHOLDER });
+    g.push({ code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_NR });
+    nrs.forEach((nr) => g.push({ code: BPF_JEQ_K, jt: 0xff /* patched: to TRACE */, jf: 0, k: nr }));
+    groups.push(g);
+  }
+  const head: Insn[] = [
+    { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_ARCH },
+    { code: BPF_JEQ_K, jt: 0, jf: 0xfe /* patched: to ALLOW */, k: AUDIT_ARCH_X86_64 },
+    { code: BPF_LD_W_ABS, jt: 0, jf: 0, k: 16 },
+    { code: BPF_JEQ_K, jt: 0xff, jf: 0, k: FD_PLACEHOLDER },
+  ];
+  if (closeRange !== undefined) {
+    head.push({ code: BPF_LD_W_ABS, jt: 0, jf: 0, k: OFF_NR });
+    head.push({ code: BPF_JEQ_K, jt: 0xff, jf: 0, k: closeRange });
+  }
+  const body: Insn[] = [...head, ...groups.flat()];
+  const allowAt = body.length;
+  const traceAt = body.length + 1;
+  body.forEach((insn, i) => {
+    if (insn.code === BPF_JEQ_K && insn.jt === 0xff) insn.jt = traceAt - i - 1;
+    if (insn.code === BPF_JEQ_K && insn.jf === 0xfe) insn.jf = allowAt - i - 1;
+  });
+  const prog = [...body, ...tail];
+  if (prog.some((p) => p.jt > 255 || p.jf > 255)) throw new Error('per-fd filter: a jump is too long');
   return encode(prog);
 }
 

@@ -25,12 +25,36 @@ void inject_set_fd_template(const struct sock_filter *f, uint32_t n)
 
 int inject_has_fd_template(void) { return tmpl_len > 0; }
 
+/* Wait statuses of other threads that arrived during an injection: the
+ * main loop handles them next. (Waiting for t's tid alone could wait for
+ * ever: a killed thread-group leader is reported only after the tracer
+ * has reaped its other threads.) */
+#define DEFERRED_MAX 4096
+static struct { pid_t tid; int status; } deferred[DEFERRED_MAX];
+static int ndeferred, deferred_head;
+
+int inject_take_deferred(pid_t *tid, int *status)
+{
+	if (deferred_head == ndeferred) { deferred_head = ndeferred = 0; return 0; }
+	*tid = deferred[deferred_head].tid;
+	*status = deferred[deferred_head].status;
+	deferred_head++;
+	return 1;
+}
+
 /* Waits for t's next stop; signal-delivery stops are kept for later. */
 static int wait_syscall_stop(struct thread *t)
 {
 	for (;;) {
 		int st;
-		if (waitpid(t->tid, &st, __WALL) != t->tid) return -ESRCH;
+		pid_t got = waitpid(ndeferred < DEFERRED_MAX ? -1 : t->tid, &st, __WALL);
+		if (got < 0) return -ESRCH;
+		if (got != t->tid) {
+			deferred[ndeferred].tid = got;
+			deferred[ndeferred].status = st;
+			ndeferred++;
+			continue;
+		}
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			/* Report the death through the normal path later. */
 			t->dead_status = st;

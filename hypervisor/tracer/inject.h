@@ -19,6 +19,10 @@ int inject_has_fd_template(void);
  * that arrives meanwhile is kept in t->pending_sig. */
 long inject_syscall(struct thread *t, long nr, long a0, long a1, long a2);
 
+/* Wait statuses of other threads collected during injections, oldest
+ * first; 0 when there are none left. */
+int inject_take_deferred(pid_t *tid, int *status);
+
 /* Adds the per-fd filter for fd to t's process (all its threads), unless
  * it has it already. 0 on success, -errno. */
 int inject_fd_filter(struct thread *t, int fd);

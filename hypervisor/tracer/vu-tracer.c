@@ -789,6 +789,11 @@ int main(int argc, char **argv)
 	wire_send(&s, sizeof s);
 
 	for (;;) {
+		{
+			pid_t dtid;
+			int dst;
+			while (inject_take_deferred(&dtid, &dst)) on_wait_status(dtid, dst);
+		}
 		if (waiting_threads == 0 && vpoll_count() == 0 && !(cfg_flags & VU_CFG_TRACE_ALL)) {
 			/* Nobody waits for the core and no vpoll object exists (whose
 			 * events the core may change any time): sleep in waitpid
