@@ -3,7 +3,7 @@
 // kernel shares it. The core enforces block-device bounds (reads stop at
 // the end, writes at the end get ENOSPC, a write across it is short) so
 // that every module gets them right.
-import type { Caller, DeviceHandle, IoctlArg } from '../module_api.js';
+import type { DeviceHandle, IoctlArg } from '../module_api.js';
 import type { VirtualFile } from './fd_table.js';
 import type { DeviceMount } from './mounts.js';
 import { ERR } from './errno.js';
@@ -105,4 +105,3 @@ export class DeviceFile implements VirtualFile {
   }
 }
 
-export type { Caller };

@@ -12,7 +12,7 @@ import type { DeviceMount, MountTable, VirtualNode } from './mounts.js';
 import type { GuestProcess, ProcessTable } from './processes.js';
 import { encodeFdBits, encodeVpoll, VPOLL_CLOSE } from './protocol.js';
 import { AT_FDCWD, resolvePath } from './resolve.js';
-import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, makedev, type StatInfo } from './stat_struct.js';
+import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, type StatInfo } from './stat_struct.js';
 import type { SyscallEvent } from './protocol.js';
 import type { SyscallInfo } from './syscall_types.js';
 import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR, X32_SYSCALL_BIT } from './syscalls_x86_64.js';
@@ -502,14 +502,23 @@ export class Dispatcher {
     return (mode & bits) === mode ? 0n : errno('EACCES');
   }
 
+  /** st_dev of the directory a device is in: asked of the kernel once per mount, not per stat. */
+  private dirDevs = new Map<DeviceMount, bigint>();
+  private dirDev(m: DeviceMount): bigint {
+    let dev = this.dirDevs.get(m);
+    if (dev === undefined) {
+      try { dev = fs.statSync(path.posix.dirname(m.target), { bigint: true }).dev; } catch { dev = 0n; /* no such directory */ }
+      this.dirDevs.set(m, dev);
+    }
+    return dev;
+  }
+
   private statOf(m: DeviceMount, sub: number): StatInfo {
     const d = m.device;
     const block = d.type === 'block';
     const perm = d.mode ?? (block ? 0o660 : 0o666);
-    let dev = 0n;
-    try { dev = fs.statSync(path.posix.dirname(m.target), { bigint: true }).dev; } catch { /* a directory that does not exist */ }
     return {
-      dev,
+      dev: this.dirDev(m),
       ino: 0x7675000000n + BigInt(d.major) * 4096n + BigInt(d.minor + sub),
       mode: (block ? S_IFBLK : S_IFCHR) | perm,
       nlink: 1,
@@ -533,4 +542,3 @@ function realUid(tid: number): number {
   }
 }
 
-export { makedev };

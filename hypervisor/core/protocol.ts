@@ -14,7 +14,6 @@ export const MSG = {
   EXEC: 104,
   EXIT: 105,
   END: 106,
-  NOTE: 107,
 } as const;
 
 export const CFG_TRACE_ALL = 1;

@@ -29,7 +29,6 @@ enum {
 	VU_EXEC = 104,    /* a process called execve successfully (async) */
 	VU_EXIT = 105,    /* a thread or process is gone (async) */
 	VU_END = 106,     /* every guest is gone; the helper exits after this */
-	VU_NOTE = 107,    /* a line of text the core should log (errors) */
 };
 
 /* VU_CONFIG flags */

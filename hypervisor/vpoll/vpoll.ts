@@ -6,9 +6,6 @@ import { EPOLL, type VpollEvents } from '../module_api.js';
 
 export const { IN: EPOLLIN, OUT: EPOLLOUT, HUP: EPOLLHUP, RDHUP: EPOLLRDHUP } = EPOLL;
 
-/** What the socketpair backend can show; PRI and ERR are not delivered (see vu info). */
-export const SOCKETPAIR_EVENTS = EPOLLIN | EPOLLOUT | EPOLLHUP | EPOLLRDHUP;
-
 export class Vpoll implements VpollEvents {
   private current: number;
 
