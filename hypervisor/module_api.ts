@@ -135,23 +135,67 @@ export interface UmdevModule {
 export const AF = { UNIX: 1, INET: 2, INET6: 10, NETLINK: 16, PACKET: 17 } as const;
 
 /**
+ * A socket of a user-level stack (its packets are not the kernel's): the
+ * guest holds a vpoll fd, and every call on it comes here. Addresses are
+ * raw `struct sockaddr` bytes as the guest wrote them / wants them.
+ *
+ * Methods never block: when a call cannot proceed they return -EAGAIN, and
+ * vu makes a blocking guest wait natively on its fd until the socket raises
+ * the matching event (IN for recv/accept, OUT for send/connect), then calls
+ * again; a non-blocking guest gets the EAGAIN. So the socket must keep its
+ * VpollEvents true to its state: IN when data, a connection or EOF is
+ * waiting, OUT when a send would proceed, HUP/RDHUP when the peer is gone.
+ */
+export interface VunetSocket {
+  bind(addr: Buffer): MaybePromise<number>;
+  /**
+   * Starts a connection: 0 when connected at once, -EINPROGRESS while it
+   * goes on (raise OUT when it ends), then on later calls -EALREADY while
+   * pending, its error once if it failed, -EISCONN when connected.
+   */
+  connect(addr: Buffer): MaybePromise<number>;
+  listen(backlog: number): MaybePromise<number>;
+  /** A waiting connection: its socket (whose readiness is `events`) and the peer's address. */
+  accept(events: VpollEvents): MaybePromise<Result<{ socket: VunetSocket; addr: Buffer }>>;
+  getsockname(): MaybePromise<Result<Buffer>>;
+  getpeername(): MaybePromise<Result<Buffer>>;
+  /** Up to `length` bytes (MSG_PEEK, MSG_TRUNC … in flags); 0 bytes is EOF. addr: the sender, for datagrams. */
+  recvmsg(length: number, flags: number): MaybePromise<Result<{ data: Buffer; addr?: Buffer; flags?: number }>>;
+  /** Sends data (to addr for datagrams); returns the count sent. */
+  sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): MaybePromise<Result<number>>;
+  setsockopt(level: number, name: number, value: Buffer): MaybePromise<number>;
+  /** The option's value (at most `length` bytes), or -errno (-ENOPROTOOPT for one it does not know). */
+  getsockopt(level: number, name: number, length: number): MaybePromise<Result<Buffer>>;
+  shutdown(how: number): MaybePromise<number>;
+  /** ioctl(2) other than the fd-flag ones vu answers itself (FIONBIO, FIOCLEX …); -ENOTTY when unknown. */
+  ioctl?(request: number, arg: IoctlArg): MaybePromise<Result<number>>;
+  /** The last fd referring to the socket was closed. */
+  close(): MaybePromise<void>;
+}
+
+/**
  * Where a guest's socket() is made:
  * - { kind: 'kernel' }: by the kernel, as the guest asked (the host's network);
  * - { kind: 'netns', path }: by the kernel inside the network namespace at
  *   path (a file the guest can open: /proc/PID/ns/net, /proc/PID/fd/N …).
  *   The guest then holds a real kernel socket: every later call on it runs
- *   natively, at full speed.
- * Stacks whose sockets are not kernel objects (user-level TCP/IP) will get
- * a third kind, served through vpoll fds.
+ *   natively, at full speed;
+ * - { kind: 'virtual', socket }: by the module (a user-level TCP/IP stack):
+ *   the guest holds a vpoll fd and its calls reach `socket`. vu keeps the
+ *   fd's O_NONBLOCK, O_CLOEXEC, SO_RCVTIMEO and SO_SNDTIMEO itself.
  */
-export type SocketPlacement = { kind: 'kernel' } | { kind: 'netns'; path: string };
+export type SocketPlacement = { kind: 'kernel' } | { kind: 'netns'; path: string } | { kind: 'virtual'; socket: VunetSocket };
 
 /** A mounted network stack. */
 export interface VunetStack {
   /** The families this stack serves; others stay the kernel's (AF_UNIX always does). */
   supported_domain(domain: number): boolean;
-  /** A socket for the guest, or -errno. type includes SOCK_NONBLOCK/SOCK_CLOEXEC. */
-  socket(domain: number, type: number, protocol: number, caller: Caller): MaybePromise<Result<SocketPlacement>>;
+  /**
+   * A socket for the guest, or -errno. type includes SOCK_NONBLOCK/SOCK_CLOEXEC
+   * (vu handles both). `events` is the readiness of the guest's fd, used
+   * only when the socket is 'virtual'; it starts as 0.
+   */
+  socket(domain: number, type: number, protocol: number, caller: Caller, events: VpollEvents): MaybePromise<Result<SocketPlacement>>;
   /** Unmount: release the stack. */
   fini?(): MaybePromise<void>;
 }

@@ -289,7 +289,7 @@ export class VirtualMachine {
         return;
       case 'wait':
         // The thread waits natively for the module's event, then calls again.
-        this.reply(ev.tid, ACTION.WAIT, BigInt(d.fd >>> 0) | (BigInt(d.events) << 32n));
+        this.reply(ev.tid, ACTION.WAIT, waitValue(d.fd, d.events, d.timeoutMs ?? 0));
         return;
       case 'netns':
         this.entries.set(ev.tid, { text: text(), nr: ev.nr, args: ev.args, by: d.by });
@@ -360,6 +360,13 @@ export class VirtualMachine {
     lines.push(`${String(total).padStart(8)} ${String(errors).padStart(7)}  total`);
     process.stderr.write(lines.join('\n') + '\n');
   }
+}
+
+/** VU_WAIT's value: fd | events << 32 | timeout << 48 (ms up to 32767, else seconds with bit 63). */
+export function waitValue(fd: number, events: number, timeoutMs: number): bigint {
+  let t = 0n;
+  if (timeoutMs > 0) t = timeoutMs <= 0x7fff ? BigInt(timeoutMs) : (BigInt(Math.min(Math.ceil(timeoutMs / 1000), 0x7fff)) | 0x8000n);
+  return BigInt(fd >>> 0) | (BigInt(events & 0xffff) << 32n) | (t << 48n);
 }
 
 function osSignal(sig: NodeJS.Signals): number {

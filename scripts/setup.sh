@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # gcc/make build the helper and test programs; strace/proot are benchmark
 # peers; the rest are the real programs the tests and the demo run, and the
-# libraries the network modules load (lwIPv6 for the stack to come).
+# libraries the network modules load (lwIPv6 with its headers: vunetlwipv6
+# links a small bridge against it).
 PACKAGES="gcc make libc6-dev python3 procps strace proot netcat-openbsd fdisk e2fsprogs iproute2 curl
   liblwipv6-2 liblwipv6-dev libvdestack0 libvdeplug2 libvdeplug-dev libvdeplug-slirp"
 missing=""
@@ -28,5 +29,6 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 make -s -C hypervisor/tracer
+make -s -C vunet_modules/native
 make -s -C test/progs
 npx tsc -p .

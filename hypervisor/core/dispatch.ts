@@ -14,6 +14,9 @@ import { encodeFdBits, encodeVpoll, VPOLL_CLOSE } from './protocol.js';
 import { AT_FDCWD, resolvePath } from './resolve.js';
 import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, type StatInfo } from './stat_struct.js';
 import type { SyscallEvent } from './protocol.js';
+import { SocketCalls } from './socket_calls.js';
+import { SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK, SocketFile } from './socket_file.js';
+import type { VirtualFile } from './fd_table.js';
 import type { SyscallInfo } from './syscall_types.js';
 import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR, X32_SYSCALL_BIT } from './syscalls_x86_64.js';
 import { EPOLLIN, EPOLLOUT, Vpoll } from '../vpoll/vpoll.js';
@@ -23,9 +26,10 @@ import path from 'node:path';
 export type Decision =
   | { kind: 'real'; exit?: (ret: bigint) => bigint | undefined }
   | { kind: 'netns'; path: string; by: string }
-  | { kind: 'wait'; fd: number; events: number; by: string }
+  /** The thread waits natively on its fd for events (at most timeoutMs, then EAGAIN), then calls again. */
+  | { kind: 'wait'; fd: number; events: number; by: string; timeoutMs?: number }
   | { kind: 'skip'; value: bigint; by: string }
-  | { kind: 'install'; file: DeviceFile; cloexec: boolean; mask: number; by: string; exit: (ret: bigint) => void };
+  | { kind: 'install'; file: VirtualFile & { vpollId: number }; cloexec: boolean; mask: number; by: string; exit: (ret: bigint) => void };
 
 export interface DispatchHost {
   processes: ProcessTable;
@@ -92,8 +96,20 @@ function emptyPathFlag(name: string, args: bigint[]): boolean {
 
 export class Dispatcher {
   private nextVpoll = 1;
+  private sockets: SocketCalls;
 
-  constructor(private host: DispatchHost) {}
+  constructor(private host: DispatchHost) {
+    this.sockets = new SocketCalls({
+      memory: host.memory,
+      newEvents: (initial) => this.newEvents(initial),
+      release: (f) => this.releaseSocket(f),
+      setVirtual: (proc, fd, f, cloexec) => proc.fds.set(fd, f, cloexec), // the helper set its own bit at install
+    });
+  }
+
+  private newEvents(initial: number): Vpoll {
+    return new Vpoll(this.nextVpoll++, initial, (frame) => this.host.send(frame));
+  }
 
   entry(ev: SyscallEvent): Decision | Promise<Decision> {
     const info = SYSCALL_BY_NR[ev.nr];
@@ -122,10 +138,31 @@ export class Dispatcher {
     const domain = Number(ev.args[0] & 0xffffffffn);
     if (!stack || domain === 1 /* AF_UNIX stays real */) return REAL;
     if (!stack.stack.supported_domain(domain)) return { kind: 'skip', value: errno('EAFNOSUPPORT'), by: stack.label };
-    const r = await stack.stack.socket(domain, Number(ev.args[1] & 0xffffffffn), Number(ev.args[2] & 0xffffffffn), { pid: proc.tgid, tid: ev.tid });
+    const type = Number(ev.args[1] & 0xffffffffn);
+    const protocol = Number(ev.args[2] & 0xffffffffn);
+    if (type & ~(SOCK_TYPE_MASK | SOCK_NONBLOCK | SOCK_CLOEXEC)) return { kind: 'skip', value: errno('EINVAL'), by: stack.label };
+    const events = this.newEvents(0);
+    const r = await stack.stack.socket(domain, type, protocol, { pid: proc.tgid, tid: ev.tid }, events);
     if (typeof r === 'number') return { kind: 'skip', value: BigInt(r < 0 ? r : -ERR.EIO), by: stack.label };
     if (r.kind === 'kernel') return REAL;
-    return { kind: 'netns', path: r.path, by: stack.label };
+    if (r.kind === 'netns') return { kind: 'netns', path: r.path, by: stack.label };
+    const file = new SocketFile(stack.label, r.socket, domain, type & SOCK_TYPE_MASK, protocol, events, !!(type & SOCK_NONBLOCK), (f) => this.releaseSocket(f));
+    const cloexec = !!(type & SOCK_CLOEXEC);
+    return {
+      kind: 'install', file, cloexec, mask: events.mask, by: stack.label,
+      exit: (ret) => {
+        if (ret < 0n) { this.releaseSocket(file); return; }
+        proc.fds.set(Number(ret), file, cloexec);
+        this.host.send(encodeVpoll(file.vpollId, file.events.mask));
+      },
+    };
+  }
+
+  private releaseSocket(f: SocketFile): void {
+    this.host.send(encodeVpoll(f.vpollId, VPOLL_CLOSE));
+    Promise.resolve()
+      .then(() => f.socket.close())
+      .catch((e: unknown) => this.host.log(`${f.module}: close failed: ${(e as Error).message}`));
   }
 
   private skip(value: bigint, proc: GuestProcess, fd?: number, node?: VirtualNode): Decision {
@@ -135,7 +172,7 @@ export class Dispatcher {
 
   // ------------------------------------------------------------ fd table
 
-  private setVirtual(proc: GuestProcess, tid: number, fd: number, file: DeviceFile, cloexec: boolean): void {
+  private setVirtual(proc: GuestProcess, tid: number, fd: number, file: VirtualFile, cloexec: boolean): void {
     proc.fds.set(fd, file, cloexec);
     this.host.send(encodeFdBits(tid, fd, true));
   }
@@ -166,6 +203,7 @@ export class Dispatcher {
     if (name === 'close_range') return this.closeRange(ev, proc);
     const fd = fdArg(args, info.fdArg ?? 0);
     const entry = proc.fds.get(fd);
+    if (entry?.file instanceof SocketFile) return this.socketFdCall(name, entry.file, fd, proc, ev);
     const f = entry?.file as DeviceFile | undefined;
     if (name === 'dup2' || name === 'dup3') {
       const newfd = fdArg(args, 1);
@@ -246,6 +284,22 @@ export class Dispatcher {
     }
   }
 
+  /** A call on a user-level stack's socket: the fd-level ones here, the socket ones in SocketCalls. */
+  private socketFdCall(name: string, f: SocketFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Decision | Promise<Decision> {
+    switch (name) {
+      case 'close':
+        this.dropFd(proc, ev.tid, fd);
+        return REAL;
+      case 'dup':
+        return { kind: 'real', exit: (ret) => { if (ret >= 0n) this.setVirtual(proc, ev.tid, Number(ret), f, false); return undefined; } };
+      case 'ioctl': return this.ioctl(f, fd, proc, ev);
+      case 'fcntl': return this.fcntl(f, fd, proc, ev);
+      case 'fstat': case 'epoll_ctl': case 'fstatfs': case 'fchmod': case 'fchown': case 'flock': case 'fadvise64':
+        return REAL; // the vpoll socket answers as a socket would
+      default: return this.sockets.call(name, f, fd, proc, ev);
+    }
+  }
+
   private iovecs(tgid: number, addr: bigint, count: number): { base: bigint; len: number }[] | bigint {
     if (count < 0 || count > 1024) return errno('EINVAL');
     if (count === 0) return [];
@@ -303,7 +357,7 @@ export class Dispatcher {
     };
   }
 
-  private async ioctl(f: DeviceFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Promise<Decision> {
+  private async ioctl(f: DeviceFile | SocketFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Promise<Decision> {
     const req = Number(ev.args[1] & 0xffffffffn);
     switch (req) {
       case FIOCLEX: case FIONCLEX: {
@@ -319,11 +373,12 @@ export class Dispatcher {
       }
       case FIOASYNC: return this.skip(0n, proc, fd);
     }
-    const r = await f.ioctl(req, this.ioctlArg(proc.tgid, ev.args[2]));
+    const arg = this.ioctlArg(proc.tgid, ev.args[2]);
+    const r = f instanceof SocketFile ? await (f.socket.ioctl?.(req, arg) ?? -ERR.ENOTTY) : await f.ioctl(req, arg);
     return this.skip(BigInt(r), proc, fd);
   }
 
-  private fcntl(f: DeviceFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Decision {
+  private fcntl(f: DeviceFile | SocketFile, fd: number, proc: GuestProcess, ev: SyscallEvent): Decision {
     const cmd = Number(ev.args[1]);
     const arg = ev.args[2];
     switch (cmd) {
@@ -335,7 +390,7 @@ export class Dispatcher {
         if (e) e.cloexec = !!(Number(arg) & 1);
         return REAL;
       }
-      case 3: return this.skip(BigInt(f.flags | O_LARGEFILE), proc, fd); // F_GETFL
+      case 3: return this.skip(BigInt(f instanceof SocketFile ? f.flags : f.flags | O_LARGEFILE), proc, fd); // F_GETFL
       case 4: // F_SETFL
         f.flags = (f.flags & ~SETFL_MASK) | (Number(arg) & SETFL_MASK);
         return this.skip(0n, proc, fd);
@@ -376,8 +431,7 @@ export class Dispatcher {
   private dirPath = (tid: number, dirfd: number): string | undefined => {
     if (dirfd === AT_FDCWD) return this.host.processes.cwd(tid);
     const p = this.host.processes.process(tid);
-    const vf = p?.fds.get(dirfd)?.file as DeviceFile | undefined;
-    if (vf) return undefined; // a device is no directory: the caller reports ENOTDIR
+    if (p?.fds.get(dirfd)) return undefined; // a device is no directory: the caller reports ENOTDIR
     try { return fs.readlinkSync(`/proc/${tid}/fd/${dirfd}`); } catch { return undefined; }
   };
 
@@ -387,8 +441,8 @@ export class Dispatcher {
       dirPath: this.dirPath,
       tgidOf: (tid: number) => this.host.processes.process(tid)?.tgid ?? tid,
       virtualFd: (pid: number, fd: number): VirtualNode | undefined => {
-        const f = this.host.processes.process(pid)?.fds.get(fd)?.file as DeviceFile | undefined;
-        return f ? { mount: f.mount, sub: f.sub, path: `/proc/${pid}/fd/${fd}` } : undefined;
+        const f = this.host.processes.process(pid)?.fds.get(fd)?.file;
+        return f instanceof DeviceFile ? { mount: f.mount, sub: f.sub, path: `/proc/${pid}/fd/${fd}` } : undefined;
       },
     };
   }
@@ -401,8 +455,8 @@ export class Dispatcher {
       const p = this.host.memory.readString(proc.tgid, args[pathIdx]);
       if (p === undefined) return undefined; // the kernel reports EFAULT
       if (p === '' && emptyPathFlag(name, args)) {
-        const f = proc.fds.get(dirfd)?.file as DeviceFile | undefined;
-        return f ? { mount: f.mount, sub: f.sub, path: '' } : undefined;
+        const f = proc.fds.get(dirfd)?.file;
+        return f instanceof DeviceFile ? { mount: f.mount, sub: f.sub, path: '' } : undefined;
       }
       if (!p.startsWith('/') && dirfd !== AT_FDCWD && proc.fds.get(dirfd)) return this.skip(errno('ENOTDIR'), proc, dirfd);
       const r = resolvePath(this.resolveCtx, ev.tid, dirfd, p, followsLast(name, args));
@@ -472,7 +526,7 @@ export class Dispatcher {
     if ((flags & (O_CREAT | O_EXCL)) === (O_CREAT | O_EXCL)) return skip(errno('EEXIST'));
     if (flags & O_DIRECTORY) return skip(errno('ENOTDIR'));
     const device = node.mount.device;
-    const events = new Vpoll(this.nextVpoll++, EPOLLIN | EPOLLOUT, (frame) => this.host.send(frame));
+    const events = this.newEvents(EPOLLIN | EPOLLOUT);
     const h = await device.open(node.sub, flags, { pid: proc.tgid, tid: ev.tid }, events);
     if (typeof h === 'number') return skip(BigInt(h < 0 ? h : -ERR.EIO));
     const file = new DeviceFile(node.mount, node.sub, h, flags & ~O_CLOEXEC & ~O_CREAT & ~O_EXCL & ~0o1000, events, (f) => this.releaseFile(f));

@@ -13,6 +13,7 @@ export const BUILTIN_MODULES: Readonly<Record<string, string>> = {
   umdevpartx: 'umdev_modules/umdevpartx.js',
   vunetreal: 'vunet_modules/vunetreal.js',
   vunetvdestack: 'vunet_modules/vunetvdestack.js',
+  vunetlwipv6: 'vunet_modules/vunetlwipv6.js',
 };
 
 export class ModuleError extends Error {}

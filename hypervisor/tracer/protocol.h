@@ -81,10 +81,11 @@ enum {
 			       * value = vpoll id | mask << 32 | cloexec << 63;
 			       * the exit is reported with the new fd number */
 	VU_WAIT = 6,          /* the call would block: the thread waits natively
-			       * in ppoll on its fd (value = fd | events << 32),
-			       * then re-issues the call; a signal meanwhile ends
-			       * the call as the kernel would (EINTR, or a restart
-			       * with SA_RESTART) */
+			       * in ppoll on its fd (value = fd | events << 32 |
+			       * timeout << 48, see start_wait), then re-issues
+			       * the call; a signal meanwhile ends the call as the
+			       * kernel would (EINTR, or a restart with SA_RESTART);
+			       * a timeout gives EAGAIN */
 	VU_SOCKET_NETNS = 5,  /* run the guest's socket() in the network namespace
 			       * whose path follows the reply (NUL-terminated);
 			       * the exit is reported with the new fd number */

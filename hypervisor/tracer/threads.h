@@ -25,7 +25,7 @@ struct thread {
 	unsigned netns_socket : 1; /* socket() to be made in netns_path at the exit stop */
 	char *netns_path;
 	uint64_t socket_args[3];
-	unsigned polling : 1;    /* VU_WAIT: in the ppoll that replaced its call */
+	unsigned polling : 2;    /* VU_WAIT: in the ppoll that replaced its call (2: with a timeout) */
 	struct user_regs_struct wait_regs; /* the call to re-issue */
 	int dead_status;
 };

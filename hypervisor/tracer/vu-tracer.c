@@ -12,6 +12,7 @@
  * ptrace is thread-affine: this process is single-threaded on purpose. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
@@ -429,24 +430,32 @@ static void finish_netns_socket(struct thread *t, const struct syscall_info *si)
 	send_syscall(t, &x, VU_PHASE_EXIT, 0);
 }
 
-/* VU_WAIT: the blocked call becomes ppoll(&{fd, events}, 1, NULL, NULL). */
+/* VU_WAIT: the blocked call becomes ppoll(&{fd, events}, 1, timeout, NULL);
+ * value = fd | events << 32 | timeout << 48, the timeout (0: none) in ms,
+ * or in seconds when bit 63 is set (SO_RCVTIMEO / SO_SNDTIMEO). */
 static void start_wait(struct thread *t, uint64_t value)
 {
 	struct user_regs_struct regs;
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) != 0) return;
 	t->wait_regs = regs;
-	struct { int32_t fd; int16_t events, revents; } pfd = { (int32_t)(value & 0xffffffff), (int16_t)(value >> 32), 0 };
-	uint64_t at = (regs.rsp - 128 - sizeof pfd) & ~15ull;
-	struct iovec l = { &pfd, sizeof pfd }, r = { (void *)at, sizeof pfd };
-	if (process_vm_writev(t->tid, &l, 1, &r, 1, 0) != sizeof pfd) { resume(t, 0); return; }
+	struct {
+		struct { int32_t fd; int16_t events, revents; } pfd;
+		struct { int64_t sec, nsec; } ts;
+	} w = { { (int32_t)(value & 0xffffffff), (int16_t)((value >> 32) & 0xffff), 0 }, { 0, 0 } };
+	uint64_t timeout = (value >> 48) & 0x7fff;
+	if (value >> 63) w.ts.sec = (int64_t)timeout;
+	else w.ts.sec = (int64_t)(timeout / 1000), w.ts.nsec = (int64_t)(timeout % 1000) * 1000000;
+	uint64_t at = (regs.rsp - 128 - sizeof w) & ~15ull;
+	struct iovec l = { &w, sizeof w }, r = { (void *)at, sizeof w };
+	if (process_vm_writev(t->tid, &l, 1, &r, 1, 0) != sizeof w) { resume(t, 0); return; }
 	regs.orig_rax = SYS_ppoll;
 	regs.rdi = at;
 	regs.rsi = 1;
-	regs.rdx = 0;
+	regs.rdx = timeout ? at + offsetof(__typeof__(w), ts) : 0;
 	regs.r10 = 0;
 	regs.r8 = 8;
 	ptrace(PTRACE_SETREGS, t->tid, 0, &regs);
-	t->polling = 1;
+	t->polling = timeout ? 2 : 1;
 	t->want_exit = 1;
 	resume(t, 0);
 }
@@ -459,14 +468,18 @@ static void start_wait(struct thread *t, uint64_t value)
  * turns into EINTR or a restart (SA_RESTART) exactly as for a real call. */
 static void finish_wait(struct thread *t, const struct syscall_info *si)
 {
+	int timed = t->polling == 2;
 	t->polling = 0;
 	int64_t ret = si->exit.rval;
 	struct user_regs_struct regs = t->wait_regs;
-	if (ret >= 0) {
+	if (ret == 0 && timed) {
+		regs.rax = (unsigned long long)-EAGAIN; /* the socket timeout passed */
+	} else if (ret >= 0) {
 		regs.rip -= 2;
 		regs.rax = regs.orig_rax;
 	} else if (ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -EINTR) {
-		regs.rax = (unsigned long long)-ERESTARTSYS;
+		/* With a socket timeout the kernel never restarts: EINTR. */
+		regs.rax = (unsigned long long)(timed ? -EINTR : -ERESTARTSYS);
 	} else {
 		regs.rax = (unsigned long long)ret;
 	}

@@ -1,0 +1,416 @@
+// vunetlwipv6: a user-level TCP/IP stack (lwIPv6, through koffi) on a VDE
+// network (source=, default slirp://). Its sockets are not kernel objects:
+// the guest holds vpoll fds, every call on them comes here, and every
+// readiness change lwIPv6 reports is raised on the guest's fd.
+//
+// Options: addr=A.B.C.D/N, gw=A.B.C.D, addr6=X::Y/N, gw6=X::Y; with a
+// slirp:// source and no addr=, slirp's defaults (10.0.2.15/24 via
+// 10.0.2.2). IPv6 addresses also come from router advertisements.
+//
+// lwIPv6 facts this relies on (measured): its connect() blocks even on a
+// non-blocking socket (so it runs on a worker thread); recv/accept honour
+// O_NONBLOCK; readiness comes from lwip_event_subscribe, whose callback
+// runs on lwIPv6's thread (native/lwipv6_events.c carries it to a pipe);
+// after EOF its POLLIN drops to 0, so EOF is remembered here.
+import net from 'node:net';
+import path from 'node:path';
+import koffi, { type KoffiFunc, type LibraryHandle } from 'koffi';
+import { AF, EPOLL, ERRNO, defineVunet, type IoctlArg, type VpollEvents, type VunetSocket } from '../hypervisor/module_api.js';
+import { ROOT } from '../hypervisor/paths.js';
+
+const POLLIN = 1;
+const POLLOUT = 4;
+const SOCK_STREAM = 1;
+const SOL_SOCKET = 1;
+const SO_ERROR = 4;
+const FIONREAD = 0x541b;
+const RECV_CHUNK = 1 << 18;
+const FAMILIES: ReadonlySet<number> = new Set([AF.INET, AF.INET6, AF.NETLINK]);
+
+interface LwipLib {
+  addStack(flags: number): unknown;
+  delStack(stack: unknown): void;
+  addVdeif(stack: unknown, url: string, flags: number): unknown;
+  addAddr(netif: unknown, ip: Buffer, mask: Buffer): number;
+  addRoute(stack: unknown, addr: Buffer, mask: Buffer, nexthop: Buffer, netif: unknown, flags: number): number;
+  ifup(netif: unknown, flags: number): number;
+  close(fd: number): number;
+  socket(stack: unknown, domain: number, type: number, protocol: number): number;
+  connect: KoffiFunc<(fd: number, addr: Buffer, len: number) => number>;
+  bind(fd: number, addr: Buffer, len: number): number;
+  listen(fd: number, backlog: number): number;
+  accept(fd: number, addr: Buffer, len: number[]): number;
+  getsockname(fd: number, addr: Buffer, len: number[]): number;
+  getpeername(fd: number, addr: Buffer, len: number[]): number;
+  recvfrom(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: number[]): number;
+  sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number): number;
+  setsockopt(fd: number, level: number, name: number, val: Buffer, len: number): number;
+  getsockopt(fd: number, level: number, name: number, val: Buffer, len: number[]): number;
+  shutdown(fd: number, how: number): number;
+  ioctl(fd: number, req: number, arg: Buffer): number;
+  eventsOpen(): number;
+  subscribe(fd: number, how: number, key: bigint): number;
+  unsubscribe(fd: number, key: bigint): void;
+  overflowed(): number;
+}
+
+let lib: LwipLib | undefined;
+function load(): LwipLib {
+  if (lib) return lib;
+  const lw = koffi.load('liblwipv6.so.2');
+  let br: LibraryHandle;
+  try {
+    br = koffi.load(path.join(ROOT, 'vunet_modules', 'native', 'libvu_lwipv6_events.so'));
+  } catch (e) {
+    throw new Error(`the lwIPv6 bridge is not built (run: npm run setup): ${(e as Error).message}`);
+  }
+  lib = {
+    addStack: lw.func('void *lwip_add_stack(unsigned long flags)'),
+    delStack: lw.func('void lwip_del_stack(void *stack)'),
+    addVdeif: lw.func('void *lwip_add_vdeif(void *stack, const char *arg, int flags)'),
+    addAddr: lw.func('int lwip_add_addr(void *netif, void *ip, void *mask)'),
+    addRoute: lw.func('int lwip_add_route(void *stack, void *addr, void *mask, void *nexthop, void *netif, int flags)'),
+    ifup: lw.func('int lwip_ifup_flags(void *netif, int flags)'),
+    close: lw.func('int lwip_close(int fd)'),
+    socket: br.func('long vu_lwip_socket(void *stack, int domain, int type, int protocol)'),
+    connect: br.func('long vu_lwip_connect(int fd, void *addr, uint32_t len)'),
+    bind: br.func('long vu_lwip_bind(int fd, void *addr, uint32_t len)'),
+    listen: br.func('long vu_lwip_listen(int fd, int backlog)'),
+    accept: br.func('long vu_lwip_accept(int fd, void *addr, _Inout_ uint32_t *len)'),
+    getsockname: br.func('long vu_lwip_getsockname(int fd, void *addr, _Inout_ uint32_t *len)'),
+    getpeername: br.func('long vu_lwip_getpeername(int fd, void *addr, _Inout_ uint32_t *len)'),
+    recvfrom: br.func('long vu_lwip_recvfrom(int fd, void *buf, int len, uint32_t flags, void *addr, _Inout_ uint32_t *alen)'),
+    sendto: br.func('long vu_lwip_sendto(int fd, void *buf, int len, uint32_t flags, void *addr, uint32_t alen)'),
+    setsockopt: br.func('long vu_lwip_setsockopt(int fd, int level, int name, void *val, uint32_t len)'),
+    getsockopt: br.func('long vu_lwip_getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)'),
+    shutdown: br.func('long vu_lwip_shutdown(int fd, int how)'),
+    ioctl: br.func('long vu_lwip_ioctl(int fd, long req, void *arg)'),
+    eventsOpen: br.func('int vu_lwip_events_open()'),
+    subscribe: br.func('int vu_lwip_subscribe(int fd, int how, uint64_t key)'),
+    unsubscribe: br.func('void vu_lwip_unsubscribe(int fd, uint64_t key)'),
+    overflowed: br.func('int vu_lwip_overflowed()'),
+  };
+  return lib;
+}
+
+// ------------------------------------------------------------ events
+
+/** Routes lwIPv6's readiness callbacks (keys on a pipe) to the sockets that armed them. */
+class EventBridge {
+  private waiting = new Map<bigint, () => void>();
+  private all = new Set<LwipSocket>();
+  private pipe: net.Socket;
+  private nextKey = 2n;
+  private pending = Buffer.alloc(0);
+
+  constructor(private l: LwipLib) {
+    const fd = l.eventsOpen();
+    if (fd < 0) throw new Error('cannot make the lwIPv6 event pipe');
+    this.pipe = new net.Socket({ fd, readable: true, writable: false });
+    this.pipe.unref(); // the guest, not the pipe, keeps vu running
+    this.pipe.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  /** Two keys per socket: one for POLLIN, one for POLLOUT. */
+  keys(): bigint {
+    const k = this.nextKey;
+    this.nextKey += 2n;
+    return k;
+  }
+
+  arm(key: bigint, fire: () => void): void { this.waiting.set(key, fire); }
+  disarm(key: bigint): void { this.waiting.delete(key); }
+  track(s: LwipSocket): void { this.all.add(s); }
+  untrack(s: LwipSocket): void { this.all.delete(s); }
+
+  private onData(chunk: Buffer): void {
+    const data = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    const whole = data.length - (data.length % 8);
+    for (let i = 0; i < whole; i += 8) {
+      const key = data.readBigUInt64LE(i);
+      const fire = this.waiting.get(key);
+      this.waiting.delete(key);
+      fire?.();
+    }
+    this.pending = Buffer.from(data.subarray(whole));
+    // Keys lost to a full pipe: ask every socket again.
+    if (this.l.overflowed()) for (const s of this.all) s.refresh();
+  }
+}
+
+let bridge: EventBridge | undefined;
+
+// ------------------------------------------------------------ sockets
+
+type ConnectState = 'idle' | 'pending' | 'connected' | 'failed';
+
+class LwipSocket implements VunetSocket {
+  private key: bigint;
+  /** Which of POLLIN/POLLOUT has a callback armed (so is known not ready). */
+  private armed = 0;
+  private eof = false;
+  private closed = false;
+  private state: ConnectState;
+  private error = 0;
+  private buf = Buffer.alloc(0);
+
+  constructor(private l: LwipLib, private b: EventBridge, readonly fd: number, readonly type: number,
+    private events: VpollEvents, connected: boolean, private sockets: Set<LwipSocket>) {
+    this.key = b.keys();
+    this.state = connected ? 'connected' : 'idle';
+    b.track(this);
+    sockets.add(this);
+    this.refresh();
+  }
+
+  private get stream(): boolean { return this.type === SOCK_STREAM; }
+
+  /** Asks lwIPv6 whether `bit` is ready; when not, arms its callback. */
+  private ready(bit: number): boolean {
+    if (this.closed) return false;
+    if (bit === POLLIN && this.eof) return true;
+    if (this.armed & bit) return false;
+    const key = bit === POLLIN ? this.key : this.key + 1n;
+    const r = this.l.subscribe(this.fd, bit, key);
+    if (r & bit) return true;
+    this.armed |= bit;
+    this.b.arm(key, () => {
+      this.armed &= ~bit;
+      this.check(bit);
+    });
+    return false;
+  }
+
+  private check(bit: number): void {
+    const ev = bit === POLLIN ? EPOLL.IN : EPOLL.OUT;
+    // An unconnected stream socket is not writable for the guest yet.
+    const on = this.ready(bit) && !(bit === POLLOUT && this.stream && this.state !== 'connected');
+    if (on) this.events.add(ev); else this.events.del(ev);
+  }
+
+  refresh(): void {
+    this.check(POLLIN);
+    this.check(POLLOUT);
+  }
+
+  bind(addr: Buffer): number {
+    return this.l.bind(this.fd, addr, addr.length);
+  }
+
+  connect(addr: Buffer): number | Promise<number> {
+    switch (this.state) {
+      case 'pending': return -ERRNO.EALREADY;
+      case 'connected': return this.stream ? -ERRNO.EISCONN : this.l.connect(this.fd, addr, addr.length);
+      case 'failed': this.state = 'idle'; return -this.error;
+    }
+    if (!this.stream) {
+      const r = this.l.connect(this.fd, addr, addr.length);
+      this.refresh();
+      return r;
+    }
+    // lwIPv6 blocks in connect: a worker thread waits, the guest sees EINPROGRESS.
+    this.state = 'pending';
+    const copy = Buffer.from(addr);
+    this.l.connect.async(this.fd, copy, copy.length, (err: unknown, r: number) => {
+      if (this.closed) return;
+      if (err || r < 0) {
+        this.state = 'failed';
+        // lwIPv6 reports a refused connection (RST to the SYN) as a reset.
+        this.error = r === -ERRNO.ECONNRESET ? ERRNO.ECONNREFUSED : (err ? ERRNO.EIO : -r);
+        this.events.set(EPOLL.OUT | EPOLL.IN | EPOLL.ERR | EPOLL.HUP);
+        return;
+      }
+      this.state = 'connected';
+      this.refresh();
+    });
+    return -ERRNO.EINPROGRESS;
+  }
+
+  listen(backlog: number): number {
+    const r = this.l.listen(this.fd, backlog);
+    this.refresh();
+    return r;
+  }
+
+  accept(events: VpollEvents) {
+    if (!this.ready(POLLIN)) { this.events.del(EPOLL.IN); return -ERRNO.EAGAIN; }
+    const addr = Buffer.alloc(128);
+    const len = [addr.length];
+    const fd = this.l.accept(this.fd, addr, len);
+    this.check(POLLIN);
+    if (fd < 0) return fd;
+    const s = new LwipSocket(this.l, this.b, fd, this.type, events, true, this.sockets);
+    return { socket: s, addr: addr.subarray(0, Math.min(len[0], addr.length)) };
+  }
+
+  private name(which: 'getsockname' | 'getpeername'): Buffer | number {
+    const addr = Buffer.alloc(128);
+    const len = [addr.length];
+    const r = this.l[which](this.fd, addr, len);
+    return r < 0 ? r : addr.subarray(0, Math.min(len[0], addr.length));
+  }
+
+  getsockname() { return this.name('getsockname'); }
+  getpeername() { return this.name('getpeername'); }
+
+  recvmsg(length: number, flags: number) {
+    if (this.eof) return { data: Buffer.alloc(0) };
+    length = Math.min(length, RECV_CHUNK);
+    if (this.buf.length < length) this.buf = Buffer.alloc(Math.max(length, 1 << 16));
+    const addr = Buffer.alloc(128);
+    const alen = [addr.length];
+    const n = this.l.recvfrom(this.fd, this.buf, length, flags, addr, alen);
+    if (n === 0 && this.stream && length > 0) {
+      this.eof = true;
+      this.events.add(EPOLL.IN | EPOLL.RDHUP);
+      return { data: Buffer.alloc(0) };
+    }
+    this.check(POLLIN);
+    if (n < 0) return n;
+    const from = this.stream ? undefined : Buffer.from(addr.subarray(0, Math.min(alen[0], addr.length)));
+    return { data: Buffer.from(this.buf.subarray(0, n)), addr: from };
+  }
+
+  sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): number {
+    if (this.stream && this.state !== 'connected') return -ERRNO.ENOTCONN;
+    if (!this.ready(POLLOUT)) { this.events.del(EPOLL.OUT); return -ERRNO.EAGAIN; }
+    const n = this.l.sendto(this.fd, data, data.length, flags, addr ?? null, addr?.length ?? 0);
+    this.check(POLLOUT);
+    return n;
+  }
+
+  setsockopt(level: number, name: number, value: Buffer): number {
+    return this.l.setsockopt(this.fd, level, name, value, value.length);
+  }
+
+  getsockopt(level: number, name: number, length: number) {
+    if (level === SOL_SOCKET && name === SO_ERROR) {
+      // The outcome of a connect made on the worker thread, reported once.
+      const v = Buffer.alloc(4);
+      if (this.state === 'failed') { v.writeInt32LE(this.error); this.state = 'idle'; }
+      return v;
+    }
+    const v = Buffer.alloc(Math.max(length, 4));
+    const len = [v.length];
+    const r = this.l.getsockopt(this.fd, level, name, v, len);
+    return r < 0 ? r : v.subarray(0, Math.min(len[0], v.length));
+  }
+
+  shutdown(how: number): number {
+    const r = this.l.shutdown(this.fd, how);
+    this.refresh();
+    return r;
+  }
+
+  ioctl(request: number, arg: IoctlArg): number {
+    if (request !== FIONREAD) return -ERRNO.ENOTTY;
+    const v = Buffer.alloc(4);
+    const r = this.l.ioctl(this.fd, request, v);
+    if (r < 0) return r;
+    return arg.write(v) ? 0 : -ERRNO.EFAULT;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.b.disarm(this.key);
+    this.b.disarm(this.key + 1n);
+    this.l.unsubscribe(this.fd, this.key);
+    this.l.unsubscribe(this.fd, this.key + 1n);
+    this.b.untrack(this);
+    this.sockets.delete(this);
+    this.l.close(this.fd);
+  }
+}
+
+// ------------------------------------------------------------ addresses
+
+/** lwIPv6 keeps every address as 16 bytes; IPv4 ones as ::ffff:a.b.c.d. */
+function ip4(text: string): Buffer {
+  const b = Buffer.alloc(16);
+  b.writeUInt32BE(0xffff, 8);
+  text.split('.').forEach((x, i) => { b[12 + i] = Number(x); });
+  return b;
+}
+
+function mask4(bits: number): Buffer {
+  const b = Buffer.alloc(16, 0xff);
+  b.writeUInt32BE(bits ? (0xffffffff << (32 - bits)) >>> 0 : 0, 12);
+  return b;
+}
+
+function ip6(text: string): Buffer | undefined {
+  const sides = text.split('::');
+  if (sides.length > 2) return undefined;
+  const groups = (s: string) => (s ? s.split(':') : []);
+  const head = groups(sides[0]);
+  const tail = sides.length === 2 ? groups(sides[1]) : [];
+  const fill = 8 - head.length - tail.length;
+  if (fill < 0 || (sides.length === 1 && fill !== 0)) return undefined;
+  const all = [...head, ...Array<string>(fill).fill('0'), ...tail];
+  if (all.some((g) => !/^[0-9a-f]{1,4}$/i.test(g))) return undefined;
+  const b = Buffer.alloc(16);
+  all.forEach((g, i) => b.writeUInt16BE(parseInt(g, 16), i * 2));
+  return b;
+}
+
+function mask6(bits: number): Buffer {
+  const b = Buffer.alloc(16);
+  for (let i = 0; i < 16; i++) b[i] = bits >= (i + 1) * 8 ? 0xff : bits > i * 8 ? (0xff << (8 - (bits - i * 8))) & 0xff : 0;
+  return b;
+}
+
+const IPV4_CIDR = /^((\d{1,3}\.){3}\d{1,3})\/(\d{1,2})$/;
+const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/;
+
+export default defineVunet({
+  kind: 'vunet',
+  name: 'vunetlwipv6',
+  description: 'a user-level TCP/IP stack (lwIPv6) on a VDE network (slirp:// by default), served through vpoll fds',
+  init(req, ctx) {
+    const url = req.source || 'slirp://';
+    const slirp = url.startsWith('slirp');
+    const addr = req.options.addr ?? (slirp ? '10.0.2.15/24' : undefined);
+    const gw = req.options.gw ?? (slirp && !req.options.addr ? '10.0.2.2' : undefined);
+    const m4 = addr !== undefined ? IPV4_CIDR.exec(addr) : null;
+    if (addr !== undefined && (!m4 || Number(m4[3]) > 32)) throw new Error(`bad addr=${addr} (A.B.C.D/N)`);
+    if (gw !== undefined && !IPV4.test(gw)) throw new Error(`bad gw=${gw} (A.B.C.D)`);
+    const a6 = req.options.addr6?.split('/');
+    const addr6 = a6 ? ip6(a6[0]) : undefined;
+    if (a6 && (!addr6 || a6.length !== 2 || !(Number(a6[1]) <= 128))) throw new Error(`bad addr6=${req.options.addr6} (X::Y/N)`);
+    const gw6 = req.options.gw6 !== undefined ? ip6(req.options.gw6) : undefined;
+    if (req.options.gw6 !== undefined && !gw6) throw new Error(`bad gw6=${req.options.gw6}`);
+
+    const l = load();
+    bridge ??= new EventBridge(l);
+    const b = bridge;
+    const stack = l.addStack(0);
+    if (!stack) throw new Error('lwip_add_stack failed');
+    const netif = l.addVdeif(stack, url, 0x800 /* NETIF_FLAG_AUTOCONF: IPv6 addresses from router advertisements */);
+    if (!netif) { l.delStack(stack); throw new Error(`cannot connect lwIPv6 to ${url}`); }
+    // lwIPv6 may keep pointers to the address structs: they live as long as the stack.
+    const keep: Buffer[] = [];
+    const k = (b: Buffer) => { keep.push(b); return b; };
+    if (m4) l.addAddr(netif, k(ip4(m4[1])), k(mask4(Number(m4[3]))));
+    if (gw) l.addRoute(stack, k(ip4('0.0.0.0')), k(mask4(0)), k(ip4(gw)), netif, 0);
+    if (addr6 && a6) l.addAddr(netif, k(addr6), k(mask6(Number(a6[1]))));
+    if (gw6) l.addRoute(stack, k(Buffer.alloc(16)), k(Buffer.alloc(16)), k(gw6), netif, 0);
+    if (l.ifup(netif, 0) < 0) { l.delStack(stack); throw new Error('cannot bring the interface up'); }
+    ctx.log(`${addr ?? 'no IPv4 address'}${gw ? ` via ${gw}` : ''}${req.options.addr6 ? `, ${req.options.addr6}` : ''} on ${url}`);
+
+    const sockets = new Set<LwipSocket>();
+    return {
+      supported_domain: (domain) => FAMILIES.has(domain),
+      socket(domain, type, protocol, _caller, events) {
+        const fd = l.socket(stack, domain, type & 0xf, protocol);
+        if (fd < 0) return fd;
+        return { kind: 'virtual', socket: new LwipSocket(l, b, fd, type & 0xf, events, false, sockets) };
+      },
+      fini() {
+        for (const s of [...sockets]) s.close();
+        l.delStack(stack);
+        keep.length = 0;
+      },
+    };
+  },
+});
