@@ -11,7 +11,10 @@
 // non-blocking socket (so it runs on a worker thread); recv/accept honour
 // O_NONBLOCK; readiness comes from lwip_event_subscribe, whose callback
 // runs on lwIPv6's thread (native/lwipv6_events.c carries it to a pipe);
-// after EOF its POLLIN drops to 0, so EOF is remembered here.
+// after EOF its POLLIN drops to 0, so EOF is remembered here; its
+// getsockname gives the local address with the *remote* port, and its
+// getpeername and accept's address are garbage, so ports and peers are
+// kept here (an unbound socket is bound to a port chosen here first).
 import net from 'node:net';
 import path from 'node:path';
 import koffi, { type KoffiFunc, type LibraryHandle } from 'koffi';
@@ -144,8 +147,25 @@ let bridge: EventBridge | undefined;
 
 type ConnectState = 'idle' | 'pending' | 'connected' | 'failed';
 
+/** What one mounted stack shares between its sockets. */
+interface StackState {
+  sockets: Set<LwipSocket>;
+  /** The next ephemeral port to try. */
+  nextPort: number;
+  /** Where connections from outside the stack come from, when lwIPv6 cannot say (slirp: its gateway). */
+  outsidePeer?: Buffer;
+}
+
+const EPHEMERAL_FIRST = 40000;
+const EPHEMERAL_LAST = 60999;
+
 class LwipSocket implements VunetSocket {
   private key: bigint;
+  /** The local port (lwIPv6 cannot report it), once bound; and the address bound to. */
+  localPort?: number;
+  private bound?: Buffer;
+  /** The peer's address, once connected. */
+  private peer?: Buffer;
   /** Which of POLLIN/POLLOUT has a callback armed (so is known not ready). */
   private armed = 0;
   private eof = false;
@@ -154,12 +174,12 @@ class LwipSocket implements VunetSocket {
   private error = 0;
   private buf = Buffer.alloc(0);
 
-  constructor(private l: LwipLib, private b: EventBridge, readonly fd: number, readonly type: number,
-    private events: VpollEvents, connected: boolean, private sockets: Set<LwipSocket>) {
+  constructor(private l: LwipLib, private b: EventBridge, readonly fd: number, readonly domain: number, readonly type: number,
+    private events: VpollEvents, connected: boolean, private stack: StackState) {
     this.key = b.keys();
     this.state = connected ? 'connected' : 'idle';
     b.track(this);
-    sockets.add(this);
+    stack.sockets.add(this);
     this.refresh();
   }
 
@@ -194,7 +214,38 @@ class LwipSocket implements VunetSocket {
   }
 
   bind(addr: Buffer): number {
-    return this.l.bind(this.fd, addr, addr.length);
+    if (addr.length < 4) return -ERRNO.EINVAL;
+    if (this.localPort !== undefined) return -ERRNO.EINVAL;
+    const port = addr.readUInt16BE(2);
+    if (port !== 0) {
+      const r = this.l.bind(this.fd, addr, addr.length);
+      if (r === 0) { this.localPort = port; this.bound = Buffer.from(addr); }
+      return r;
+    }
+    return this.bindEphemeral(addr);
+  }
+
+  /** Binds to a port chosen here (so that getsockname can tell it). */
+  private bindEphemeral(addr: Buffer): number {
+    const a = Buffer.from(addr);
+    const span = EPHEMERAL_LAST - EPHEMERAL_FIRST + 1;
+    for (let i = 0; i < 64; i++) {
+      const port = this.stack.nextPort;
+      this.stack.nextPort = EPHEMERAL_FIRST + ((port - EPHEMERAL_FIRST + 1) % span);
+      a.writeUInt16BE(port, 2);
+      const r = this.l.bind(this.fd, a, a.length);
+      if (r === 0) { this.localPort = port; this.bound = a; return 0; }
+      if (r !== -ERRNO.EADDRINUSE) return r;
+    }
+    return -ERRNO.EADDRINUSE;
+  }
+
+  /** An unbound socket gets an ephemeral port on the any-address before it connects or sends. */
+  private autobind(): number {
+    if (this.localPort !== undefined) return 0;
+    const any = Buffer.alloc(this.domain === AF.INET6 ? 28 : 16);
+    any.writeUInt16LE(this.domain, 0);
+    return this.bindEphemeral(any);
   }
 
   connect(addr: Buffer): number | Promise<number> {
@@ -203,11 +254,15 @@ class LwipSocket implements VunetSocket {
       case 'connected': return this.stream ? -ERRNO.EISCONN : this.l.connect(this.fd, addr, addr.length);
       case 'failed': this.state = 'idle'; return -this.error;
     }
+    const b = this.autobind();
+    if (b < 0) return b;
     if (!this.stream) {
       const r = this.l.connect(this.fd, addr, addr.length);
+      if (r === 0) this.peer = Buffer.from(addr);
       this.refresh();
       return r;
     }
+    this.peer = Buffer.from(addr);
     // lwIPv6 blocks in connect: a worker thread waits, the guest sees EINPROGRESS.
     this.state = 'pending';
     const copy = Buffer.from(addr);
@@ -239,19 +294,50 @@ class LwipSocket implements VunetSocket {
     const fd = this.l.accept(this.fd, addr, len);
     this.check(POLLIN);
     if (fd < 0) return fd;
-    const s = new LwipSocket(this.l, this.b, fd, this.type, events, true, this.sockets);
-    return { socket: s, addr: addr.subarray(0, Math.min(len[0], addr.length)) };
+    const s = new LwipSocket(this.l, this.b, fd, this.domain, this.type, events, true, this.stack);
+    s.localPort = this.localPort;
+    s.peer = s.acceptedPeer();
+    return { socket: s, addr: Buffer.from(s.peer) };
   }
 
-  private name(which: 'getsockname' | 'getpeername'): Buffer | number {
-    const addr = Buffer.alloc(128);
+  /** lwIPv6's own answer: the local address, with the remote port in it. */
+  private lwipName(): Buffer | number {
+    const addr = Buffer.alloc(this.domain === AF.INET6 ? 28 : 16);
     const len = [addr.length];
-    const r = this.l[which](this.fd, addr, len);
-    return r < 0 ? r : addr.subarray(0, Math.min(len[0], addr.length));
+    const r = this.l.getsockname(this.fd, addr, len);
+    return r < 0 ? r : addr;
   }
 
-  getsockname() { return this.name('getsockname'); }
-  getpeername() { return this.name('getpeername'); }
+  /**
+   * The peer of an accepted connection: its port is the one lwIPv6 puts in
+   * getsockname; its address is the local one of the connecting socket when
+   * that is in this stack too, else where outside traffic comes from.
+   */
+  private acceptedPeer(): Buffer {
+    const own = this.lwipName();
+    const peer = typeof own === 'number' ? Buffer.alloc(this.domain === AF.INET6 ? 28 : 16) : Buffer.from(own);
+    peer.writeUInt16LE(this.domain, 0);
+    const port = peer.readUInt16BE(2);
+    const client = [...this.stack.sockets].find((x) => x !== this && x.localPort === port && x.peer?.readUInt16BE(2) === this.localPort);
+    if (!client && this.stack.outsidePeer && this.domain === AF.INET) this.stack.outsidePeer.copy(peer, 4);
+    return peer;
+  }
+
+  getsockname(): Buffer | number {
+    let r = this.lwipName();
+    if (typeof r === 'number') {
+      // lwIPv6 has no name for datagram sockets: the bound address, or the any-address.
+      r = this.bound ? Buffer.from(this.bound) : Buffer.alloc(this.domain === AF.INET6 ? 28 : 16);
+    }
+    r.writeUInt16LE(this.domain, 0);
+    r.writeUInt16BE(this.localPort ?? 0, 2);
+    return r;
+  }
+
+  getpeername(): Buffer | number {
+    if (!this.peer || (this.stream && this.state !== 'connected')) return -ERRNO.ENOTCONN;
+    return Buffer.from(this.peer);
+  }
 
   recvmsg(length: number, flags: number) {
     if (this.eof) return { data: Buffer.alloc(0) };
@@ -273,6 +359,10 @@ class LwipSocket implements VunetSocket {
 
   sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): number {
     if (this.stream && this.state !== 'connected') return -ERRNO.ENOTCONN;
+    if (!this.stream) {
+      const b = this.autobind();
+      if (b < 0) return b;
+    }
     if (!this.ready(POLLOUT)) { this.events.del(EPOLL.OUT); return -ERRNO.EAGAIN; }
     const n = this.l.sendto(this.fd, data, data.length, flags, addr ?? null, addr?.length ?? 0);
     this.check(POLLOUT);
@@ -318,7 +408,7 @@ class LwipSocket implements VunetSocket {
     this.l.unsubscribe(this.fd, this.key);
     this.l.unsubscribe(this.fd, this.key + 1n);
     this.b.untrack(this);
-    this.sockets.delete(this);
+    this.stack.sockets.delete(this);
     this.l.close(this.fd);
   }
 }
@@ -398,13 +488,18 @@ export default defineVunet({
     if (l.ifup(netif, 0) < 0) { l.delStack(stack); throw new Error('cannot bring the interface up'); }
     ctx.log(`${addr ?? 'no IPv4 address'}${gw ? ` via ${gw}` : ''}${req.options.addr6 ? `, ${req.options.addr6}` : ''} on ${url}`);
 
-    const sockets = new Set<LwipSocket>();
+    const state: StackState = {
+      sockets: new Set(),
+      nextPort: EPHEMERAL_FIRST + Math.floor(Math.random() * 1000),
+      outsidePeer: slirp && gw ? Buffer.from(gw.split('.').map(Number)) : undefined,
+    };
+    const sockets = state.sockets;
     return {
       supported_domain: (domain) => FAMILIES.has(domain),
       socket(domain, type, protocol, _caller, events) {
         const fd = l.socket(stack, domain, type & 0xf, protocol);
         if (fd < 0) return fd;
-        return { kind: 'virtual', socket: new LwipSocket(l, b, fd, type & 0xf, events, false, sockets) };
+        return { kind: 'virtual', socket: new LwipSocket(l, b, fd, domain, type & 0xf, events, false, state) };
       },
       fini() {
         for (const s of [...sockets]) s.close();

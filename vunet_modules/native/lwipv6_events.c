@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <unistd.h>
 #include <lwipv6.h>
 
@@ -33,6 +34,10 @@ int vu_lwip_events_open(void)
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
 	fcntl(p[1], F_SETPIPE_SZ, 1 << 20);
 	pipe_w = p[1];
+	/* lwIPv6 prints notes on stdout (e.g. on an option it does not know):
+	 * that is the guest's terminal. C stdio only, not fd 1, goes quiet. */
+	FILE *devnull = fopen("/dev/null", "w");
+	if (devnull) stdout = devnull;
 	return p[0];
 }
 
