@@ -1,6 +1,8 @@
 // vunet: the guest's sockets on a network stack chosen with --stack.
 //   vunetvdestack (slirp): a Linux network namespace, 10.0.2.15/24 via
 //     10.0.2.2, where 10.0.2.2 reaches the host's 127.0.0.1;
+//   vunetlwipv6 (slirp): a user-level TCP/IP stack, same addresses, its
+//     sockets served through vpoll fds;
 //   vunetreal: the host's network through the kernel.
 // All traffic stays on this machine: 127.0.0.1 on the host, 10.0.2.x in slirp.
 // The slirp tests are skipped when /dev/net/tun is not accessible.
@@ -11,8 +13,8 @@ import test, { type ExecutionContext } from 'ava';
 import { startVu, waitFor } from './helpers/run.js';
 import { native, PYTHON, tmpDir, vu, vuBash, vuPython } from './helpers/umdev.js';
 import {
-  compileFixture, err, fileServer, fixture, freePort, linkNames, out, REAL, sha256, tcpListener, TUN_OK, VDE, VDE_BANNER,
-  VDE_MOUNTED,
+  compileFixture, err, fileServer, fixture, freePort, linkNames, LW, LW_BANNER, out, REAL, sha256, tcpListener, TUN_OK, VDE,
+  VDE_BANNER, VDE_MOUNTED,
 } from './helpers/vunet.js';
 
 const NODE = process.execPath;
@@ -21,6 +23,12 @@ const MB20 = 20 * 1024 * 1024;
 /** Slirp tests: skipped (decided at load) when libvdestack cannot get /dev/net/tun. */
 const vde = TUN_OK ? test : test.skip;
 if (!TUN_OK) console.log('vunet.test: /dev/net/tun is not accessible: the vunetvdestack tests are skipped');
+
+/** The two slirp stacks: the same guest programs must behave the same on both. */
+const SLIRP = [
+  { name: 'vunetvdestack', args: VDE, banner: VDE_BANNER, label: 'vunetvdestack /dev/net/vde', test: vde },
+  { name: 'vunetlwipv6', args: LW, banner: LW_BANNER, label: 'vunetlwipv6 /dev/net/lw', test },
+] as const;
 
 // ------------------------------------------------------------ 20 MB over HTTP
 
@@ -38,10 +46,12 @@ const download20M = (stackName: string, stackArgs: string[], host: string) => as
   return r;
 };
 
-vde('vunetvdestack: curl of a 20 MB file from a host server through slirp (10.0.2.2) has the native sha256', async (t) => {
-  const r = await download20M('vunetvdestack', VDE, '10.0.2.2')(t);
-  t.is(err(r), VDE_BANNER);
-});
+for (const st of SLIRP) {
+  st.test(`${st.name}: curl of a 20 MB file from a host server through slirp (10.0.2.2) has the native sha256`, async (t) => {
+    const r = await download20M(st.name, [...st.args], '10.0.2.2')(t);
+    t.is(err(r), st.banner);
+  });
+}
 
 test('vunetreal: curl of a 20 MB file from 127.0.0.1 has the native sha256', async (t) => {
   const r = await download20M('vunetreal', REAL, '127.0.0.1')(t);
@@ -67,40 +77,42 @@ wait $srv
 echo "server ended by SIGTERM: $([ $? = 143 ] && echo yes || echo no)"
 `;
 
-vde('vunetvdestack: python3 http.server in the VM is reached from the VM (127.0.0.1, 10.0.2.15) but not from the host', async (t) => {
-  const dir = tmpDir(t, 'vu-vunet-');
-  fs.mkdirSync(path.join(dir, 'www'));
-  fs.writeFileSync(path.join(dir, 'www', 'hello.txt'), 'served from inside the VM');
-  const port = await freePort(); // free on the host: a native refusal is then the stack's isolation
-  const running = startVu(['run', ...VDE, '--', 'bash', '-c', IN_VM_SERVER, 'bash', dir, String(port), PYTHON], { timeout: 60_000 });
-  t.teardown(() => { if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL'); });
+for (const st of SLIRP) {
+  st.test(`${st.name}: python3 http.server in the VM is reached from the VM (127.0.0.1, 10.0.2.15) but not from the host`, async (t) => {
+    const dir = tmpDir(t, 'vu-vunet-');
+    fs.mkdirSync(path.join(dir, 'www'));
+    fs.writeFileSync(path.join(dir, 'www', 'hello.txt'), 'served from inside the VM');
+    const port = await freePort(); // free on the host: a native refusal is then the stack's isolation
+    const running = startVu(['run', ...st.args, '--', 'bash', '-c', IN_VM_SERVER, 'bash', dir, String(port), PYTHON], { timeout: 60_000 });
+    t.teardown(() => { if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL'); });
 
-  const ready = await waitFor(() => (fs.existsSync(path.join(dir, 'ready')) ? true : undefined), 30_000);
-  t.true(ready, `the VM server never got ready; stdout: ${running.stdoutSoFar()} stderr: ${running.stderrSoFar()}`);
-  // While the VM's server listens on 0.0.0.0:port in the stack, the host's 127.0.0.1:port is closed.
-  const host = await native(t, 'curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/hello.txt`]);
-  fs.writeFileSync(path.join(dir, 'checked'), '');
-  t.is(host.status, 7, `native curl should be refused; stdout: ${out(host)} stderr: ${err(host)}`);
-  t.regex(err(host), /Failed to connect to 127\.0\.0\.1 port \d+/);
-  t.is(out(host), '');
+    const ready = await waitFor(() => (fs.existsSync(path.join(dir, 'ready')) ? true : undefined), 30_000);
+    t.true(ready, `the VM server never got ready; stdout: ${running.stdoutSoFar()} stderr: ${running.stderrSoFar()}`);
+    // While the VM's server listens on 0.0.0.0:port in the stack, the host's 127.0.0.1:port is closed.
+    const host = await native(t, 'curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/hello.txt`]);
+    fs.writeFileSync(path.join(dir, 'checked'), '');
+    t.is(host.status, 7, `native curl should be refused; stdout: ${out(host)} stderr: ${err(host)}`);
+    t.regex(err(host), /Failed to connect to 127\.0\.0\.1 port \d+/);
+    t.is(out(host), '');
 
-  const r = await running.done;
-  t.false(r.timedOut, 'vu timed out');
-  t.is(r.status, 0, err(r));
-  t.is(out(r), [
-    '127.0.0.1: served from inside the VM',
-    '10.0.2.15: served from inside the VM',
-    'host checked',
-    'still serving: served from inside the VM',
-    'server ended by SIGTERM: yes',
-    '',
-  ].join('\n'));
-  t.is(err(r), VDE_BANNER);
-  // The server saw the guest's requests, from the stack's own addresses.
-  const log = fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
-  t.regex(log, /^127\.0\.0\.1 - - \[.*\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/m);
-  t.regex(log, /^10\.0\.2\.15 - - \[.*\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/m);
-});
+    const r = await running.done;
+    t.false(r.timedOut, 'vu timed out');
+    t.is(r.status, 0, err(r));
+    t.is(out(r), [
+      '127.0.0.1: served from inside the VM',
+      '10.0.2.15: served from inside the VM',
+      'host checked',
+      'still serving: served from inside the VM',
+      'server ended by SIGTERM: yes',
+      '',
+    ].join('\n'));
+    t.is(err(r), st.banner);
+    // The server saw the guest's requests, from the stack's own addresses.
+    const log = fs.readFileSync(path.join(dir, 'server.log'), 'utf8');
+    t.regex(log, /^127\.0\.0\.1 - - \[.*\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/m);
+    t.regex(log, /^10\.0\.2\.15 - - \[.*\] "GET \/hello\.txt HTTP\/1\.1" 200 -$/m);
+  });
+}
 
 // ------------------------------------------------------------ epoll server, select client
 
@@ -114,18 +126,18 @@ const server = http.createServer((req, res) => {
 server.listen(Number(port), host);
 `;
 
-for (const traced of [false, true]) {
-  vde(`vunetvdestack: an epoll (node) server and a select (python3) client in the same VM talk over 10.0.2.15${traced ? ' [--trace]' : ''}`, async (t) => {
+for (const [st, traced] of SLIRP.flatMap((x) => [[x, false], [x, true]] as const)) {
+  st.test(`${st.name}: an epoll (node) server and a select (python3) client in the same VM talk over 10.0.2.15${traced ? ' [--trace]' : ''}`, async (t) => {
     const dir = tmpDir(t, 'vu-vunet-');
     const trace = path.join(dir, 'trace.txt');
     const port = await freePort();
     const script = 'timeout 20 "$1" -e "$2" 10.0.2.15 "$4" & srv=$!; timeout 20 "$3" "$5" 10.0.2.15 "$4" /ping; echo "client $?"; wait $srv; echo "server $?"';
-    const r = await vuBash(t, [...(traced ? [`--trace=${trace}`] : []), ...VDE], script,
+    const r = await vuBash(t, [...(traced ? [`--trace=${trace}`] : []), ...st.args], script,
       [NODE, EPOLL_SERVER, PYTHON, String(port), fixture('vunet_select_client.py')], { timeout: 40_000 });
     t.is(r.status, 0, err(r));
     // 10.0.2.15 exists only in the stack: both sockets were made there.
     t.is(out(r), 'HTTP/1.1 200 OK\npong from the epoll server: GET /ping\nclient 0\nserver 0\n');
-    t.is(err(r), VDE_BANNER);
+    t.is(err(r), st.banner);
     if (!traced) return;
     const lines = fs.readFileSync(trace, 'utf8').split('\n');
     const pidOf = (exe: string) => lines.find((l) => l.includes(` execve("${exe}", `) && l.endsWith(' = 0 real'))?.split(' ')[0];
@@ -134,8 +146,9 @@ for (const traced of [false, true]) {
     t.truthy(nodePid, 'no execve of node in the trace');
     t.truthy(pyPid, 'no execve of python3 in the trace');
     const of = (pid: string | undefined, re: RegExp) => lines.filter((l) => l.split(' ')[0] === pid && re.test(l));
-    t.true(of(nodePid, /^\d+ socket\(2, 0x[0-9a-f]+, 0\) = \d+ vunetvdestack \/dev\/net\/vde$/).length >= 1, 'node\'s socket() was not the stack\'s');
-    t.true(of(pyPid, /^\d+ socket\(2, 0x[0-9a-f]+, 0\) = \d+ vunetvdestack \/dev\/net\/vde$/).length >= 1, 'python\'s socket() was not the stack\'s');
+    const madeByStack = new RegExp(`^\\d+ socket\\(2, 0x[0-9a-f]+, 0\\) = \\d+ ${st.label}$`);
+    t.true(of(nodePid, madeByStack).length >= 1, 'node\'s socket() was not the stack\'s');
+    t.true(of(pyPid, madeByStack).length >= 1, 'python\'s socket() was not the stack\'s');
     t.true(of(nodePid, /^\d+ epoll_(p?wait2?)\(/).length >= 1, 'node did not wait in epoll');
     t.true(of(pyPid, /^\d+ (p?select6?)\(/).length >= 2, 'python did not wait in select');
   });
@@ -143,46 +156,52 @@ for (const traced of [false, true]) {
 
 // ------------------------------------------------------------ netcat, TCP and UDP
 
+// No ss: it asks the kernel (sock_diag), which knows nothing of lwIPv6's
+// sockets. TCP clients retry while refused; the UDP server gets a second.
+// The TCP client closes after 1 s of quiet (-w1) rather than half-closing
+// (-N): lwIPv6 sends no FIN on shutdown(SHUT_WR), so a server waiting for
+// the client's EOF would wait forever.
 const NC_SCRIPT = String.raw`
 cd "$1" || exit 9
 port=$2
-waitl() { for i in $(seq 100); do ss -Hn "$1" "sport = :$2" | grep -q . && return 0; sleep 0.05; done; echo "no listener on $2"; return 1; }
 for addr in 127.0.0.1 10.0.2.15; do
   echo "reply-tcp-$addr" | timeout 10 nc -l "$addr" "$port" > "tcp-$addr.srv" &
-  waitl -ltn "$port"
-  echo "hello-tcp-$addr" | timeout 10 nc -N "$addr" "$port" > "tcp-$addr.cli"; echo "tcp $addr client $?"
+  rc=1; for i in $(seq 100); do echo "hello-tcp-$addr" | timeout 10 nc -w1 "$addr" "$port" > "tcp-$addr.cli" 2>/dev/null && { rc=0; break; }; sleep 0.05; done
+  echo "tcp $addr client $rc"
   wait $!; echo "tcp $addr server $?"
 done
 echo reply-udp | timeout 10 nc -u -l -q1 127.0.0.1 "$port" > udp.srv &
 srv=$!
-waitl -lun "$port"
+sleep 1
 (echo hello-udp; sleep 0.5) | timeout 10 nc -u -q1 -w2 127.0.0.1 "$port" > udp.cli; echo "udp client $?"
 wait $srv; echo "udp server $?"
 for f in tcp-127.0.0.1.srv tcp-127.0.0.1.cli tcp-10.0.2.15.srv tcp-10.0.2.15.cli udp.srv udp.cli; do echo "$f: $(cat "$f")"; done
 `;
 
-vde('vunetvdestack: nc (openbsd) TCP and UDP round trips inside the VM', async (t) => {
-  const dir = tmpDir(t, 'vu-vunet-');
-  const port = await freePort();
-  const r = await vuBash(t, VDE, NC_SCRIPT, [dir, String(port)], { timeout: 40_000 });
-  t.is(r.status, 0, err(r));
-  t.is(out(r), [
-    'tcp 127.0.0.1 client 0',
-    'tcp 127.0.0.1 server 0',
-    'tcp 10.0.2.15 client 0',
-    'tcp 10.0.2.15 server 0',
-    'udp client 0',
-    'udp server 0',
-    'tcp-127.0.0.1.srv: hello-tcp-127.0.0.1',
-    'tcp-127.0.0.1.cli: reply-tcp-127.0.0.1',
-    'tcp-10.0.2.15.srv: hello-tcp-10.0.2.15',
-    'tcp-10.0.2.15.cli: reply-tcp-10.0.2.15',
-    'udp.srv: hello-udp',
-    'udp.cli: reply-udp',
-    '',
-  ].join('\n'));
-  t.is(err(r), VDE_BANNER);
-});
+for (const st of SLIRP) {
+  st.test(`${st.name}: nc (openbsd) TCP and UDP round trips inside the VM`, async (t) => {
+    const dir = tmpDir(t, 'vu-vunet-');
+    const port = await freePort();
+    const r = await vuBash(t, [...st.args], NC_SCRIPT, [dir, String(port)], { timeout: 40_000 });
+    t.is(r.status, 0, err(r));
+    t.is(out(r), [
+      'tcp 127.0.0.1 client 0',
+      'tcp 127.0.0.1 server 0',
+      'tcp 10.0.2.15 client 0',
+      'tcp 10.0.2.15 server 0',
+      'udp client 0',
+      'udp server 0',
+      'tcp-127.0.0.1.srv: hello-tcp-127.0.0.1',
+      'tcp-127.0.0.1.cli: reply-tcp-127.0.0.1',
+      'tcp-10.0.2.15.srv: hello-tcp-10.0.2.15',
+      'tcp-10.0.2.15.cli: reply-tcp-10.0.2.15',
+      'udp.srv: hello-udp',
+      'udp.cli: reply-udp',
+      '',
+    ].join('\n'));
+    t.is(err(r), st.banner);
+  });
+}
 
 // ------------------------------------------------------------ SIGALRM and a blocked recv
 
@@ -191,28 +210,30 @@ const SIGRECV_EXPECTED = {
   restart: 'connected\nrecv = 1 data=x\nhandler calls: 1\nreturned after the server\'s byte (>= 2.0 s)\nserver exit: 0\n',
 };
 
-vde('vunetvdestack: SIGALRM interrupts a blocked recv (EINTR) without SA_RESTART and not with it, as natively', async (t) => {
-  const bin = await compileFixture(t, 'vunet_sigrecv');
-  const dir = tmpDir(t, 'vu-vunet-');
-  // In the VM: the four runs in parallel, on the stack's loopback and on 10.0.2.15 (absent on the host).
-  const script = 'for m in norestart restart; do for a in 127.0.0.1 10.0.2.15; do timeout 20 "$1" $m $a > "$2/$m-$a" 2>&1 & done; done; wait; '
-    + 'for m in norestart restart; do for a in 127.0.0.1 10.0.2.15; do echo "== $m $a"; cat "$2/$m-$a"; done; done';
-  const [vm, nn, nr] = await Promise.all([
-    vuBash(t, VDE, script, [bin, dir], { timeout: 40_000 }),
-    native(t, bin, ['norestart']),
-    native(t, bin, ['restart']),
-  ]);
-  t.is(out(nn), SIGRECV_EXPECTED.norestart, 'native norestart');
-  t.is(out(nr), SIGRECV_EXPECTED.restart, 'native restart');
-  t.is(vm.status, 0, err(vm));
-  t.is(out(vm), [
-    `== norestart 127.0.0.1\n${out(nn)}`,
-    `== norestart 10.0.2.15\n${out(nn)}`,
-    `== restart 127.0.0.1\n${out(nr)}`,
-    `== restart 10.0.2.15\n${out(nr)}`,
-  ].join(''));
-  t.is(err(vm), VDE_BANNER);
-});
+for (const st of SLIRP) {
+  st.test(`${st.name}: SIGALRM interrupts a blocked recv (EINTR) without SA_RESTART and not with it, as natively`, async (t) => {
+    const bin = await compileFixture(t, 'vunet_sigrecv');
+    const dir = tmpDir(t, 'vu-vunet-');
+    // In the VM: the four runs in parallel, on the stack's loopback and on 10.0.2.15 (absent on the host).
+    const script = 'for m in norestart restart; do for a in 127.0.0.1 10.0.2.15; do timeout 20 "$1" $m $a > "$2/$m-$a" 2>&1 & done; done; wait; '
+      + 'for m in norestart restart; do for a in 127.0.0.1 10.0.2.15; do echo "== $m $a"; cat "$2/$m-$a"; done; done';
+    const [vm, nn, nr] = await Promise.all([
+      vuBash(t, [...st.args], script, [bin, dir], { timeout: 40_000 }),
+      native(t, bin, ['norestart']),
+      native(t, bin, ['restart']),
+    ]);
+    t.is(out(nn), SIGRECV_EXPECTED.norestart, 'native norestart');
+    t.is(out(nr), SIGRECV_EXPECTED.restart, 'native restart');
+    t.is(vm.status, 0, err(vm));
+    t.is(out(vm), [
+      `== norestart 127.0.0.1\n${out(nn)}`,
+      `== norestart 10.0.2.15\n${out(nn)}`,
+      `== restart 127.0.0.1\n${out(nr)}`,
+      `== restart 10.0.2.15\n${out(nr)}`,
+    ].join(''));
+    t.is(err(vm), st.banner);
+  });
+}
 
 // ------------------------------------------------------------ ip sees the stack's interfaces only
 

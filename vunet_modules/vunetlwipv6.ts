@@ -27,6 +27,7 @@ const SOCK_STREAM = 1;
 const SOL_SOCKET = 1;
 const SO_ERROR = 4;
 const FIONREAD = 0x541b;
+const MSG_PEEK = 2;
 const RECV_CHUNK = 1 << 18;
 const FAMILIES: ReadonlySet<number> = new Set([AF.INET, AF.INET6, AF.NETLINK]);
 
@@ -45,11 +46,10 @@ interface LwipLib {
   accept(fd: number, addr: Buffer, len: number[]): number;
   getsockname(fd: number, addr: Buffer, len: number[]): number;
   getpeername(fd: number, addr: Buffer, len: number[]): number;
-  recvfrom(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, alen: number[]): number;
+  recvfrom(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number[] | null): number;
   sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer | null, alen: number): number;
   setsockopt(fd: number, level: number, name: number, val: Buffer, len: number): number;
   getsockopt(fd: number, level: number, name: number, val: Buffer, len: number[]): number;
-  shutdown(fd: number, how: number): number;
   ioctl(fd: number, req: number, arg: Buffer): number;
   eventsOpen(): number;
   subscribe(fd: number, how: number, key: bigint): number;
@@ -86,7 +86,6 @@ function load(): LwipLib {
     sendto: br.func('long vu_lwip_sendto(int fd, void *buf, int len, uint32_t flags, void *addr, uint32_t alen)'),
     setsockopt: br.func('long vu_lwip_setsockopt(int fd, int level, int name, void *val, uint32_t len)'),
     getsockopt: br.func('long vu_lwip_getsockopt(int fd, int level, int name, void *val, _Inout_ uint32_t *len)'),
-    shutdown: br.func('long vu_lwip_shutdown(int fd, int how)'),
     ioctl: br.func('long vu_lwip_ioctl(int fd, long req, void *arg)'),
     eventsOpen: br.func('int vu_lwip_events_open()'),
     subscribe: br.func('int vu_lwip_subscribe(int fd, int how, uint64_t key)'),
@@ -169,6 +168,10 @@ class LwipSocket implements VunetSocket {
   /** Which of POLLIN/POLLOUT has a callback armed (so is known not ready). */
   private armed = 0;
   private eof = false;
+  /** Bytes read ahead of the guest (see check), served before lwIPv6's. */
+  private ahead?: Buffer;
+  private listening = false;
+  private writeShut = false;
   private closed = false;
   private state: ConnectState;
   private error = 0;
@@ -203,9 +206,28 @@ class LwipSocket implements VunetSocket {
 
   private check(bit: number): void {
     const ev = bit === POLLIN ? EPOLL.IN : EPOLL.OUT;
-    // An unconnected stream socket is not writable for the guest yet.
-    const on = this.ready(bit) && !(bit === POLLOUT && this.stream && this.state !== 'connected');
+    let on: boolean;
+    if (bit === POLLIN) {
+      const wasArmed = (this.armed & POLLIN) !== 0;
+      on = !!this.ahead || this.ready(POLLIN);
+      // lwIPv6 does not count a FIN that came with or before the data
+      // (e.g. before accept) as readable: when it says "not ready" for the
+      // first time, one non-blocking read tells for sure.
+      if (!on && !wasArmed && this.stream && !this.listening && this.state === 'connected') on = this.readAhead();
+    } else {
+      // An unconnected stream socket is not writable for the guest yet.
+      on = this.ready(POLLOUT) && !(this.stream && this.state !== 'connected');
+    }
     if (on) this.events.add(ev); else this.events.del(ev);
+  }
+
+  /** One non-blocking read into `ahead`; true if data or EOF came. */
+  private readAhead(): boolean {
+    if (this.buf.length < RECV_CHUNK) this.buf = Buffer.alloc(RECV_CHUNK);
+    const n = this.l.recvfrom(this.fd, this.buf, RECV_CHUNK, 0, null, null);
+    if (n > 0) { this.ahead = Buffer.from(this.buf.subarray(0, n)); return true; }
+    if (n === 0) { this.eof = true; this.events.add(EPOLL.RDHUP); return true; }
+    return false;
   }
 
   refresh(): void {
@@ -283,6 +305,7 @@ class LwipSocket implements VunetSocket {
 
   listen(backlog: number): number {
     const r = this.l.listen(this.fd, backlog);
+    if (r === 0) this.listening = true;
     this.refresh();
     return r;
   }
@@ -324,6 +347,8 @@ class LwipSocket implements VunetSocket {
   }
 
   getsockname(): Buffer | number {
+    // Bound to a given address: that one (lwIPv6 says the any-address for a listener).
+    if (this.bound && this.bound.subarray(4, this.domain === AF.INET6 ? 24 : 8).some((x) => x !== 0)) return Buffer.from(this.bound);
     let r = this.lwipName();
     if (typeof r === 'number') {
       // lwIPv6 has no name for datagram sockets: the bound address, or the any-address.
@@ -340,6 +365,14 @@ class LwipSocket implements VunetSocket {
   }
 
   recvmsg(length: number, flags: number) {
+    if (this.ahead) {
+      const data = this.ahead.subarray(0, length);
+      if (!(flags & MSG_PEEK)) {
+        this.ahead = this.ahead.length > length ? this.ahead.subarray(length) : undefined;
+        if (!this.ahead) this.check(POLLIN);
+      }
+      return { data: Buffer.from(data) };
+    }
     if (this.eof) return { data: Buffer.alloc(0) };
     length = Math.min(length, RECV_CHUNK);
     if (this.buf.length < length) this.buf = Buffer.alloc(Math.max(length, 1 << 16));
@@ -351,14 +384,17 @@ class LwipSocket implements VunetSocket {
       this.events.add(EPOLL.IN | EPOLL.RDHUP);
       return { data: Buffer.alloc(0) };
     }
+    // Copied before check(), whose read-ahead reuses the buffer.
+    const data = n > 0 ? Buffer.from(this.buf.subarray(0, n)) : Buffer.alloc(0);
     this.check(POLLIN);
     if (n < 0) return n;
     const from = this.stream ? undefined : Buffer.from(addr.subarray(0, Math.min(alen[0], addr.length)));
-    return { data: Buffer.from(this.buf.subarray(0, n)), addr: from };
+    return { data, addr: from };
   }
 
   sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): number {
     if (this.stream && this.state !== 'connected') return -ERRNO.ENOTCONN;
+    if (this.writeShut) return -ERRNO.EPIPE;
     if (!this.stream) {
       const b = this.autobind();
       if (b < 0) return b;
@@ -386,17 +422,25 @@ class LwipSocket implements VunetSocket {
     return r < 0 ? r : v.subarray(0, Math.min(len[0], v.length));
   }
 
+  /**
+   * lwIPv6 1.5a's shutdown does nothing (no FIN is sent: a half-close never
+   * reaches the peer, which sees EOF only at close). The local half is kept
+   * here: reads after SHUT_RD give EOF, sends after SHUT_WR give EPIPE.
+   */
   shutdown(how: number): number {
-    const r = this.l.shutdown(this.fd, how);
-    this.refresh();
-    return r;
+    if (how < 0 || how > 2) return -ERRNO.EINVAL;
+    if (this.stream && this.state !== 'connected') return -ERRNO.ENOTCONN;
+    if (how !== 1) { this.eof = true; this.ahead = undefined; this.events.add(EPOLL.IN | EPOLL.RDHUP); }
+    if (how !== 0) this.writeShut = true;
+    return 0;
   }
 
   ioctl(request: number, arg: IoctlArg): number {
     if (request !== FIONREAD) return -ERRNO.ENOTTY;
     const v = Buffer.alloc(4);
-    const r = this.l.ioctl(this.fd, request, v);
+    const r = this.eof ? 0 : this.l.ioctl(this.fd, request, v);
     if (r < 0) return r;
+    v.writeInt32LE(v.readInt32LE(0) + (this.ahead?.length ?? 0));
     return arg.write(v) ? 0 : -ERRNO.EFAULT;
   }
 

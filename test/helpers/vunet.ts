@@ -21,6 +21,11 @@ export const REAL: string[] = [...mounts(`type=vunetreal,target=${REAL_TARGET}`)
 /** What vu prints on stderr when it mounts the slirp stack with its defaults. */
 export const VDE_BANNER = `vu: vunetvdestack ${VDE_TARGET}: vde0 10.0.2.15/24 via 10.0.2.2 on slirp://\n`;
 
+export const LW_TARGET = '/dev/net/lw';
+/** lwIPv6 on slirp, used by socket(). */
+export const LW: string[] = [...mounts(`type=vunetlwipv6,target=${LW_TARGET}`), '--stack', LW_TARGET];
+export const LW_BANNER = `vu: vunetlwipv6 ${LW_TARGET}: 10.0.2.15/24 via 10.0.2.2 on slirp://\n`;
+
 /** libvdestack needs /dev/net/tun (read and write); without it the slirp tests are skipped. */
 export const TUN_OK: boolean = (() => {
   try {

@@ -70,7 +70,14 @@ int vu_lwip_overflowed(void)
 long vu_lwip_connect(int fd, const void *addr, unsigned len) { NEG(lwip_connect(fd, addr, len)); }
 long vu_lwip_bind(int fd, const void *addr, unsigned len) { NEG(lwip_bind(fd, addr, len)); }
 long vu_lwip_listen(int fd, int backlog) { NEG(lwip_listen(fd, backlog)); }
-long vu_lwip_accept(int fd, void *addr, socklen_t *len) { NEG(lwip_accept(fd, addr, len)); }
+/* An accepted socket does not inherit O_NONBLOCK: set it, Node must never block in lwIPv6. */
+long vu_lwip_accept(int fd, void *addr, socklen_t *len)
+{
+	int s = lwip_accept(fd, addr, len);
+	if (s < 0) return -(long)errno;
+	lwip_fcntl(s, F_SETFL, O_NONBLOCK);
+	return s;
+}
 long vu_lwip_getsockname(int fd, void *addr, socklen_t *len) { NEG(lwip_getsockname(fd, addr, len)); }
 long vu_lwip_getpeername(int fd, void *addr, socklen_t *len) { NEG(lwip_getpeername(fd, addr, len)); }
 long vu_lwip_recvfrom(int fd, void *buf, int len, unsigned flags, void *addr, socklen_t *alen)
@@ -84,7 +91,6 @@ long vu_lwip_sendto(int fd, const void *buf, int len, unsigned flags, const void
 }
 long vu_lwip_setsockopt(int fd, int level, int name, const void *val, unsigned len) { NEG(lwip_setsockopt(fd, level, name, val, len)); }
 long vu_lwip_getsockopt(int fd, int level, int name, void *val, socklen_t *len) { NEG(lwip_getsockopt(fd, level, name, val, len)); }
-long vu_lwip_shutdown(int fd, int how) { NEG(lwip_shutdown(fd, how)); }
 long vu_lwip_ioctl(int fd, long req, void *arg) { NEG(lwip_ioctl(fd, req, arg)); }
 long vu_lwip_socket(void *stack, int domain, int type, int protocol)
 {
