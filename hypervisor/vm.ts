@@ -8,7 +8,7 @@ import { GuestMemory } from './core/memory.js';
 import { ProcessTable } from './core/processes.js';
 import {
   ACTION, CFG_MOUNTS, CFG_SOCKETS, CFG_TRACE_ALL, encodeNetnsReply, FrameReader, encodeMounts, installValue, MSG, PHASE_ENTRY, decodeFrame, encodeConfig, encodeReply,
-  encodeSignal, type HelperEvent, type SyscallEvent,
+  encodeSignal, type HelperEvent, type SyscallEvent, CFG_VPOLL_FDS, encodeVpoll, VPOLL_KEEP,
 } from './core/protocol.js';
 import { SYSCALL_BY_NR } from './core/syscalls_x86_64.js';
 import { TraceFormatter, signalName } from './core/trace_format.js';
@@ -18,6 +18,8 @@ import { Dispatcher, type Decision } from './core/dispatch.js';
 import { ModuleError, loadModule, parseMountSpec } from './core/modules.js';
 import { MountTable, type StackMount } from './core/mounts.js';
 import type { VuModule } from './module_api.js';
+import { vpollLibc } from './vpoll/libc.js';
+import { SocketpairEnds } from './vpoll/socketpair_ends.js';
 
 export interface RunOptions {
   command: string[];
@@ -52,6 +54,8 @@ export class VirtualMachine {
   readonly memory = new GuestMemory();
   private helper?: ChildProcess;
   private control?: Socket;
+  /** The core's copies of vpoll sockets; without them events go through the helper. */
+  private ends?: SocketpairEnds;
   private log?: TraceLog;
   private fmt: TraceFormatter;
   readonly mounts = new MountTable();
@@ -69,7 +73,7 @@ export class VirtualMachine {
       processes: this.processes,
       memory: this.memory,
       mounts: this.mounts,
-      send: (frame) => this.control?.write(frame),
+      send: (frame) => (this.ends ? this.ends.send(frame) : this.control?.write(frame)),
       log: (m) => this.warn(m),
     });
   }
@@ -149,7 +153,13 @@ export class VirtualMachine {
     this.helper = helper;
     const control = helper.stdio[3] as Socket;
     this.control = control;
-    const flags = (this.traceAll ? CFG_TRACE_ALL : 0) | CFG_MOUNTS | (this.mounts.stacks().length ? CFG_SOCKETS : 0);
+    // With devices mounted the core sets their fds' readiness itself when
+    // it can take copies of the helper's sockets: one wake-up per event
+    // (core -> guest) instead of two (core -> helper -> guest).
+    const libc = this.mounts.devices().length ? vpollLibc() : undefined;
+    if (libc && helper.pid !== undefined) this.ends = new SocketpairEnds(libc, helper.pid, (f) => control.write(f), (m) => this.warn(m));
+    const flags = (this.traceAll ? CFG_TRACE_ALL : 0) | CFG_MOUNTS | (this.mounts.stacks().length ? CFG_SOCKETS : 0) |
+      (this.ends ? CFG_VPOLL_FDS : 0);
     // With something mounted, every call that may reach it must stop: path
     // calls through the base filter, fd calls through per-fd filters the
     // helper adds when an fd becomes virtual (so real fds never stop).
@@ -194,6 +204,7 @@ export class VirtualMachine {
     if (this.opts.summary) this.printSummary();
     this.log?.close();
     this.memory.closeAll();
+    this.ends?.closeAll();
   }
 
   private onFrame(frame: Buffer): void {
@@ -243,6 +254,10 @@ export class VirtualMachine {
       }
       case MSG.END:
         this.endStatus = ev.status;
+        break;
+      case MSG.VPOLL_FDS:
+        if (this.ends) this.ends.offered(ev.id, ev.local, ev.guest, ev.mask);
+        else this.control?.write(encodeVpoll(ev.id, VPOLL_KEEP));
         break;
       case MSG.SYSCALL:
         this.onSyscall(ev);

@@ -48,3 +48,37 @@ test('epoll and select wake natively when the module raises EPOLLIN', async (t) 
   t.is(r.stdout.toString(), 'before [] []\nepoll True True\nselect True\nread b\'x\'\n', r.stderr.toString());
   t.is(r.status, 0);
 });
+
+// The core sets readiness on its own copies of the vpoll sockets (taken
+// from the helper after each open): each mask must look to the guest as
+// it did when the helper set it, also for objects made and dropped in a
+// row (the helper's fd numbers are reused).
+const EVENTS = ['run', '--insmod', path.join(ROOT, 'test', 'fixtures', 'events_device.ts'), '--mount', 'type=events,target=/dev/events'];
+const EVENTS_SCRIPT = [
+  'import os, select',
+  'def ev(fd):',
+  '    p = select.poll(); p.register(fd, select.POLLIN | select.POLLOUT | select.POLLRDHUP)',
+  '    r = p.poll(0); return r[0][1] if r else 0',
+  'fd = os.open("/dev/events", os.O_RDWR)',
+  'out = [ev(fd)]',
+  'for m in [1, 4, 5, 0, 4, 1, 0x2000, 0, 0x10, 0]:',
+  '    os.write(fd, str(m).encode()); out.append(ev(fd))',
+  'print(" ".join(hex(x) for x in out))',
+  'bad = 0',
+  'for i in range(100):',
+  '    a = os.open("/dev/events", os.O_RDWR); b = os.open("/dev/events", os.O_RDWR)',
+  '    os.write(a, b"1"); os.write(b, b"4")',
+  '    if (ev(a), ev(b)) != (1, 4): bad += 1',
+  '    os.close(a) if i % 2 else os.close(b)',
+  '    os.close(b) if i % 2 else os.close(a)',
+  'print("bad", bad)',
+].join('\n');
+
+for (const mode of [[], ['--trace=/dev/null']]) {
+  test(`each mask shows as the same poll events, across many opens${mode.length ? ' (--trace)' : ''}`, async (t) => {
+    const r = await runVu([EVENTS[0], ...mode, ...EVENTS.slice(1), '--', 'python3', '-c', EVENTS_SCRIPT], { timeout: 60_000 });
+    t.is(r.stdout.toString(), '0x0 0x1 0x4 0x5 0x0 0x4 0x1 0x2001 0x2001 0x2011 0x2011\nbad 0\n', r.stderr.toString());
+    t.is(r.stderr.toString(), '');
+    t.is(r.status, 0);
+  });
+}

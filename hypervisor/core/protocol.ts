@@ -14,12 +14,14 @@ export const MSG = {
   EXEC: 104,
   EXIT: 105,
   END: 106,
+  VPOLL_FDS: 107,
 } as const;
 
 export const CFG_TRACE_ALL = 1;
 export const CFG_NO_FILTER = 2;
 export const CFG_MOUNTS = 4;
 export const CFG_SOCKETS = 8;
+export const CFG_VPOLL_FDS = 16;
 
 export const PHASE_ENTRY = 1;
 export const PHASE_EXIT = 2;
@@ -53,7 +55,9 @@ export interface ForkEvent {
 export interface ExecEvent { type: typeof MSG.EXEC; tid: number; oldTid: number }
 export interface ExitEvent { type: typeof MSG.EXIT; tid: number; status: number }
 export interface EndEvent { type: typeof MSG.END; status: number }
-export type HelperEvent = SyscallEvent | StartedEvent | ForkEvent | ExecEvent | ExitEvent | EndEvent;
+/** A new vpoll object's ends: fd numbers in the helper, and the mask they show. */
+export interface VpollFdsEvent { type: typeof MSG.VPOLL_FDS; id: number; mask: number; local: number; guest: number }
+export type HelperEvent = SyscallEvent | StartedEvent | ForkEvent | ExecEvent | ExitEvent | EndEvent | VpollFdsEvent;
 
 /** Decode one complete frame (header included). Unknown types give undefined. */
 export function decodeFrame(b: Buffer): HelperEvent | undefined {
@@ -79,6 +83,7 @@ export function decodeFrame(b: Buffer): HelperEvent | undefined {
     case MSG.EXEC: return { type, tid: b.readInt32LE(8), oldTid: b.readInt32LE(12) };
     case MSG.EXIT: return { type, tid: b.readInt32LE(8), status: b.readInt32LE(12) };
     case MSG.END: return { type, status: b.readInt32LE(8) };
+    case MSG.VPOLL_FDS: return { type, id: b.readUInt32LE(8), mask: b.readUInt32LE(12), local: b.readInt32LE(16), guest: b.readInt32LE(20) };
     default: return undefined;
   }
 }
@@ -119,6 +124,9 @@ export function encodeMounts(names: { name: string; prefix: boolean }[]): Buffer
 }
 
 export const VPOLL_CLOSE = 0xffffffff;
+/** Answers to VPOLL_FDS: the core holds its own copies (the helper drops its), or it could not take them (the helper keeps applying). */
+export const VPOLL_TAKEN = 0xfffffffe;
+export const VPOLL_KEEP = 0xfffffffd;
 export function encodeVpoll(id: number, mask: number): Buffer {
   const b = Buffer.alloc(16);
   b.writeUInt32LE(16, 0);
@@ -126,6 +134,12 @@ export function encodeVpoll(id: number, mask: number): Buffer {
   b.writeUInt32LE(id, 8);
   b.writeUInt32LE(mask >>> 0, 12);
   return b;
+}
+
+/** id and mask of a VPOLL frame; undefined for any other frame. */
+export function decodeVpoll(b: Buffer): { id: number; mask: number } | undefined {
+  if (b.length < 16 || b.readUInt32LE(4) !== MSG.VPOLL) return undefined;
+  return { id: b.readUInt32LE(8), mask: b.readUInt32LE(12) };
 }
 
 /** VU_INSTALL's value: vpoll id, initial mask, O_CLOEXEC. */

@@ -29,6 +29,7 @@ enum {
 	VU_EXEC = 104,    /* a process called execve successfully (async) */
 	VU_EXIT = 105,    /* a thread or process is gone (async) */
 	VU_END = 106,     /* every guest is gone; the helper exits after this */
+	VU_VPOLL_FDS = 107, /* a new vpoll object's two ends, offered to the core */
 };
 
 /* VU_CONFIG flags */
@@ -36,6 +37,7 @@ enum {
 #define VU_CFG_NO_FILTER 2u /* install no seccomp filter */
 #define VU_CFG_MOUNTS 4u    /* a VU_MOUNTS frame follows the config, before the guest starts */
 #define VU_CFG_SOCKETS 8u   /* a network stack is mounted: socket() calls go to the core */
+#define VU_CFG_VPOLL_FDS 16u /* the core can take vpoll ends itself (VU_VPOLL_FDS) */
 
 struct vu_hdr {
 	uint32_t len;
@@ -116,6 +118,23 @@ struct vu_vpoll {
 	uint32_t mask; /* EPOLLIN/OUT/HUP...; VU_VPOLL_CLOSE closes the object */
 };
 #define VU_VPOLL_CLOSE 0xffffffffu
+/* Answers to VU_VPOLL_FDS: the core holds its own copies now (the helper
+ * drops the object), or it could not take them (the helper keeps it). */
+#define VU_VPOLL_TAKEN 0xfffffffeu
+#define VU_VPOLL_KEEP 0xfffffffdu
+
+/* VU_VPOLL_FDS, sent (with VU_CFG_VPOLL_FDS) after an install succeeded and
+ * before its exit is reported: the helper's fd numbers of the object's two
+ * ends, for the core to copy with pidfd_getfd, and the mask they show. The
+ * helper ignores masks for the object until the core answers TAKEN or KEEP,
+ * so the mask here stays what the kernel shows until then. */
+struct vu_vpoll_fds {
+	struct vu_hdr h;
+	uint32_t id;
+	uint32_t mask;
+	int32_t local; /* the helper's end */
+	int32_t guest; /* the helper's duplicate of the guest's end */
+};
 
 struct vu_signal {
 	struct vu_hdr h;

@@ -17,6 +17,7 @@ struct vpoll {
 	int local;  /* the helper's end */
 	int guest;  /* a duplicate of the guest's end (same open file) */
 	uint32_t mask;
+	int offered; /* the core may be applying masks on its own copies */
 	struct vpoll *next;
 };
 
@@ -100,7 +101,24 @@ int vpoll_adopt(pid_t tgid, int gfd, uint32_t id, uint32_t mask)
 void vpoll_set(uint32_t id, uint32_t mask)
 {
 	struct vpoll *v = *find(id);
-	if (v) apply(v, mask);
+	if (v && !v->offered) apply(v, mask);
+}
+
+int vpoll_offer(uint32_t id, int *local, int *guest, uint32_t *mask)
+{
+	struct vpoll *v = *find(id);
+	if (!v) return -ENOENT;
+	v->offered = 1;
+	*local = v->local;
+	*guest = v->guest;
+	*mask = v->mask;
+	return 0;
+}
+
+void vpoll_keep(uint32_t id)
+{
+	struct vpoll *v = *find(id);
+	if (v) v->offered = 0;
 }
 
 void vpoll_close(uint32_t id)

@@ -5,7 +5,9 @@
  *   EPOLLIN  - one byte waits in the guest end's receive queue
  *   EPOLLOUT - the guest end's send path has room (filled up to clear it)
  *   EPOLLHUP/EPOLLRDHUP - the helper's end is shut down (final)
- * The guest never reads or writes these fds natively: such calls stop. */
+ * The guest never reads or writes these fds natively: such calls stop.
+ * The core may take copies of both ends (VU_VPOLL_FDS) and set the mask
+ * itself; the helper then drops the object. */
 #ifndef VU_VPOLL_H
 #define VU_VPOLL_H
 #include <stdint.h>
@@ -16,6 +18,11 @@ int vpoll_init(void);
  * vpoll object id with the given mask. 0 on success, -errno. */
 int vpoll_adopt(pid_t tgid, int gfd, uint32_t id, uint32_t mask);
 void vpoll_set(uint32_t id, uint32_t mask);
+/* Offer the object's ends to the core: from now on vpoll_set ignores it
+ * until vpoll_keep (the core could not take them) or vpoll_close (it did).
+ * 0 and the fds and mask, or -ENOENT. */
+int vpoll_offer(uint32_t id, int *local, int *guest, uint32_t *mask);
+void vpoll_keep(uint32_t id);
 void vpoll_close(uint32_t id);
 /* How many vpoll objects exist. */
 int vpoll_count(void);

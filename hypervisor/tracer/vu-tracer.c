@@ -293,6 +293,16 @@ static void start_install(struct thread *t, uint64_t value)
 	resume(t, 0);
 }
 
+/* The core applies masks itself when it holds copies of the ends: one
+ * wake-up (core -> guest) per event instead of two (core -> helper ->
+ * guest). Sent before the exit report, so the core has the ends before it
+ * re-sends the mask there. */
+static void offer_vpoll(uint32_t id)
+{
+	struct vu_vpoll_fds m = { { sizeof m, VU_VPOLL_FDS }, id, 0, -1, -1 };
+	if (vpoll_offer(id, &m.local, &m.guest, &m.mask) == 0) wire_send(&m, sizeof m);
+}
+
 /* Second half, at the exit stop: adopt the new fd as a vpoll object and
  * tell the core its number (or the error the guest gets). */
 static void finish_install(struct thread *t, const struct syscall_info *si)
@@ -313,8 +323,10 @@ static void finish_install(struct thread *t, const struct syscall_info *si)
 			}
 		}
 		if (t->dead) { on_gone(t->tid, t->dead_status); return; }
-		if (e == 0) fdset_set(t->fds, (int)ret, 1);
-		else {
+		if (e == 0) {
+			fdset_set(t->fds, (int)ret, 1);
+			if (cfg_flags & VU_CFG_VPOLL_FDS) offer_vpoll(id);
+		} else {
 			/* Undo: the guest must not keep a half-made fd. */
 			struct user_regs_struct regs;
 			if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
@@ -680,7 +692,9 @@ static void on_frame(const struct vu_hdr *h)
 	case VU_VPOLL:
 		if (h->len >= sizeof(struct vu_vpoll)) {
 			const struct vu_vpoll *v = (const struct vu_vpoll *)h;
-			if (v->mask == VU_VPOLL_CLOSE) vpoll_close(v->id);
+			/* TAKEN: the core has its own copies; the helper's go. */
+			if (v->mask == VU_VPOLL_CLOSE || v->mask == VU_VPOLL_TAKEN) vpoll_close(v->id);
+			else if (v->mask == VU_VPOLL_KEEP) vpoll_keep(v->id);
 			else vpoll_set(v->id, v->mask);
 		}
 		break;
@@ -808,9 +822,10 @@ int main(int argc, char **argv)
 			while (inject_take_deferred(&dtid, &dst)) on_wait_status(dtid, dst);
 		}
 		if (waiting_threads == 0 && vpoll_count() == 0 && !(cfg_flags & VU_CFG_TRACE_ALL)) {
-			/* Nobody waits for the core and no vpoll object exists (whose
-			 * events the core may change any time): sleep in waitpid
-			 * alone. vu forwards signals to the guest itself. */
+			/* Nobody waits for the core and the helper holds no vpoll
+			 * object (whose events the core may change any time; those
+			 * the core took are its own): sleep in waitpid alone. vu
+			 * forwards signals to the guest itself. */
 			wire_flush();
 			int st;
 			pid_t tid = waitpid(-1, &st, __WALL);

@@ -1,6 +1,8 @@
 // A vpoll object: the readiness of one virtual open file, as the guest's
-// poll/select/epoll see it on its fd. The core keeps the mask; the tracer
-// helper holds the kernel objects (socketpair backend) and applies it.
+// poll/select/epoll see it on its fd. The core keeps the mask and sends
+// every change as a VPOLL frame; whoever holds the kernel objects
+// (socketpair backend) applies it: the core itself once it has copies of
+// them (socketpair_ends.ts, before send() returns), else the tracer helper.
 import { encodeVpoll } from '../core/protocol.js';
 import { EPOLL, type VpollEvents } from '../module_api.js';
 
