@@ -235,6 +235,21 @@ for (const st of SLIRP) {
   });
 }
 
+// ------------------------------------------------------------ O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO
+
+for (const st of SLIRP) {
+  st.test(`${st.name}: non-blocking connect (EINPROGRESS), EAGAIN, MSG_DONTWAIT, SO_RCVTIMEO and ECONNREFUSED as natively`, async (t) => {
+    const nat = await native(t, PYTHON, [fixture('vunet_nonblock.py'), '127.0.0.1']);
+    t.is(nat.status, 0, err(nat));
+    t.regex(out(nat), /^non-blocking connect: EINPROGRESS\n.*timed recv: EAGAIN after the timeout\n/s);
+    const r = await vuBash(t, [...st.args], 'for a in 127.0.0.1 10.0.2.15; do "$1" "$2" $a || echo "status $?"; done',
+      [PYTHON, fixture('vunet_nonblock.py')], { timeout: 40_000 });
+    t.is(r.status, 0, err(r));
+    t.is(out(r), out(nat) + out(nat));
+    t.is(err(r), st.banner);
+  });
+}
+
 // ------------------------------------------------------------ ip sees the stack's interfaces only
 
 vde('vunetvdestack: ip addr/link/route show lo and vde0 (10.0.2.15/24, default via 10.0.2.2), none of the host\'s interfaces', async (t) => {
