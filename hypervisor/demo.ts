@@ -9,7 +9,7 @@ import { ROOT } from './paths.js';
 const VU = path.join(ROOT, 'bin', 'vu.js');
 
 function step(title: string, args: string[]): number {
-  process.stdout.write(`\n── ${title}\n$ vu ${args.map((a) => (/[\s'"$|;&()*]/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
+  process.stdout.write(`\n── ${title}\n$ vu ${quote(args)}\n`);
   const r = spawnSync(process.execPath, [VU, ...args], { stdio: 'inherit' });
   const code = r.status ?? 128 + (os.constants.signals[r.signal as NodeJS.Signals] ?? 0);
   process.stdout.write(`(exit status ${code})\n`);
@@ -22,7 +22,8 @@ export async function runDemo(): Promise<number> {
   let failures = 0;
   process.stdout.write('vu demo: unmodified programs run inside a partial virtual machine.\n');
   process.stdout.write('First with nothing virtual (each runs as natively; --trace and --summary show the calls vu sees),\n');
-  process.stdout.write('then with a virtual disk that the real disk tools partition and format.\n');
+  process.stdout.write('then with a virtual disk that the real disk tools partition and format,\n');
+  process.stdout.write('and last the main job: a virtual disk and a user-level network stack in one VM.\n');
 
   failures += step('host support', ['info']) === 0 ? 0 : 1;
   failures += step('a shell pipeline, exit status kept', ['run', '--', 'bash', '-c', 'ls / | sort | head -3; seq 1 100000 | wc -l; exit 3']) === 3 ? 0 : 1;
@@ -65,33 +66,59 @@ export async function runDemo(): Promise<number> {
   return failures ? 1 : 0;
 }
 
-/** One VM with a virtual disk and a network stack: mkfs on the disk, then a page fetched by curl. */
+const quote = (args: string[]) => args.map((a) => (/[\s'"$|;&()*]/.test(a) ? `'${a}'` : a)).join(' ');
+
+/** Runs vu asynchronously (the host's web server lives in this process's children meanwhile). */
+function stepAsync(title: string, args: string[]): Promise<number> {
+  process.stdout.write(`\n── ${title}\n$ vu ${quote(args)}\n`);
+  return new Promise<number>((resolve) => {
+    const p = spawn(process.execPath, [VU, ...args], { stdio: 'inherit' });
+    p.on('exit', (c) => {
+      process.stdout.write(`(exit status ${c ?? 1})\n`);
+      resolve(c ?? 1);
+    });
+  });
+}
+
+/**
+ * The main job: one VM with a virtual disk and a user-level network stack
+ * (lwIPv6 on slirp): mkfs on the disk, then a page fetched by the real curl
+ * from a server on the host. Then the same page through a network namespace
+ * used as a library (vunetvdestack), where /dev/net/tun allows it.
+ */
 async function networkStep(tmp: string): Promise<number> {
-  try {
-    fs.accessSync('/dev/net/tun', fs.constants.R_OK | fs.constants.W_OK);
-  } catch {
-    process.stdout.write('\n(network step skipped: /dev/net/tun is not accessible here)\n');
-    return 0;
-  }
   // A small web server on the host's loopback, in a child process.
   const server = spawn(process.execPath, ['-e', `
     const http = require('http');
-    const s = http.createServer((q, r) => r.end('<h1>hello from the host, via slirp</h1>\\n'));
+    const s = http.createServer((q, r) => r.end('<h1>hello from the host, fetched through ' + q.url.slice(1) + '</h1>\\n'));
     s.listen(0, '127.0.0.1', () => console.log(s.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) => server.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim())));
-  const img = path.join(tmp, 'net-disk.img');
-  fs.closeSync(fs.openSync(img, 'w'));
-  fs.truncateSync(img, 64 * 1024 * 1024);
-  process.stdout.write(`\n(a web server on the host at 127.0.0.1:${port}; inside the stack the host is 10.0.2.2)\n`);
-  const args = ['run', '--mount', `type=umdevpartx,source=${img},target=/dev/hda`,
-    '--mount', 'type=vunetvdestack,source=slirp://,target=/dev/net/vde', '--stack', '/dev/net/vde', '--',
-    'bash', '-c', `mkfs.ext4 -q -F /dev/hda && e2fsck -fn /dev/hda 2>&1 | tail -1 && ip -4 -o addr show vde0 | awk '{print $2, $4}' && curl -s http://10.0.2.2:${port}/`];
-  process.stdout.write(`\n── one VM: a virtual disk and a network stack (a network namespace as a library, on slirp)\n$ vu ${args.map((a) => (/[\s'"$|;&()*]/.test(a) ? `'${a}'` : a)).join(' ')}\n`);
-  const code = await new Promise<number>((resolve) => {
-    const p = spawn(process.execPath, [VU, ...args], { stdio: 'inherit' });
-    p.on('exit', (c) => resolve(c ?? 1));
-  });
-  server.kill();
-  process.stdout.write(`(exit status ${code})\n`);
-  return code === 0 ? 0 : 1;
+  let failures = 0;
+  try {
+    const img = path.join(tmp, 'net-disk.img');
+    fs.closeSync(fs.openSync(img, 'w'));
+    fs.truncateSync(img, 64 * 1024 * 1024);
+    process.stdout.write(`\n(a web server on the host at 127.0.0.1:${port}; inside a slirp network the host is 10.0.2.2)\n`);
+    const script = [
+      'echo "disk: $(blockdev --getsize64 /dev/hda) bytes"',
+      'mkfs.ext4 -q -F /dev/hda && e2fsck -fn /dev/hda 2>&1 | tail -1',
+      `curl -sS http://10.0.2.2:${port}/lwIPv6`,
+    ].join(' && ');
+    failures += await stepAsync('the main job: one VM, a virtual disk and a user-level TCP/IP stack (lwIPv6 on slirp)', ['run',
+      '--mount', `type=umdevpartx,source=${img},target=/dev/hda`,
+      '--mount', 'type=vunetlwipv6,source=slirp://,target=/dev/net/lw', '--stack', '/dev/net/lw', '--',
+      'bash', '-c', script]) === 0 ? 0 : 1;
+    try {
+      fs.accessSync('/dev/net/tun', fs.constants.R_OK | fs.constants.W_OK);
+    } catch {
+      process.stdout.write('\n(the vunetvdestack step is skipped: /dev/net/tun is not accessible here)\n');
+      return failures;
+    }
+    failures += await stepAsync('the same through a Linux network namespace used as a library (vunetvdestack): ip sees its own interface',
+      ['run', '--mount', 'type=vunetvdestack,source=slirp://,target=/dev/net/vde', '--stack', '/dev/net/vde', '--',
+        'bash', '-c', `ip -4 -o addr show vde0 | awk '{print $2, $4}' && curl -sS http://10.0.2.2:${port}/vdestack`]) === 0 ? 0 : 1;
+    return failures;
+  } finally {
+    server.kill();
+  }
 }
