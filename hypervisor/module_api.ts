@@ -159,7 +159,12 @@ export interface VunetSocket {
   accept(events: VpollEvents): MaybePromise<Result<{ socket: VunetSocket; addr: Buffer }>>;
   getsockname(): MaybePromise<Result<Buffer>>;
   getpeername(): MaybePromise<Result<Buffer>>;
-  /** Up to `length` bytes (MSG_PEEK, MSG_TRUNC … in flags); 0 bytes is EOF. addr: the sender, for datagrams. */
+  /**
+   * Up to `length` bytes (MSG_PEEK, MSG_TRUNC … in flags); 0 bytes is EOF.
+   * addr: the sender, for datagrams; flags: msg_flags (MSG_TRUNC …). With
+   * MSG_TRUNC a datagram socket may return the whole datagram: vu copies
+   * what fits and returns its full length, as the kernel does.
+   */
   recvmsg(length: number, flags: number): MaybePromise<Result<{ data: Buffer; addr?: Buffer; flags?: number }>>;
   /** Sends data (to addr for datagrams); returns the count sent. */
   sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): MaybePromise<Result<number>>;

@@ -28,8 +28,12 @@ const SOL_SOCKET = 1;
 const SO_ERROR = 4;
 const FIONREAD = 0x541b;
 const MSG_PEEK = 2;
+const MSG_TRUNC = 0x20;
 const RECV_CHUNK = 1 << 18;
-const FAMILIES: ReadonlySet<number> = new Set([AF.INET, AF.INET6, AF.NETLINK]);
+// Not AF_NETLINK: lwIPv6 has one, but its replies are of an older format
+// than Debian 12's iproute2 reads ("DONE truncated", and worse): `ip` gets
+// EAFNOSUPPORT, a clear answer; the interface is set by mount options.
+const FAMILIES: ReadonlySet<number> = new Set([AF.INET, AF.INET6]);
 
 interface LwipLib {
   addStack(flags: number): unknown;
@@ -171,6 +175,8 @@ class LwipSocket implements VunetSocket {
   /** Bytes read ahead of the guest (see check), served before lwIPv6's. */
   private ahead?: Buffer;
   private listening = false;
+  /** A datagram received but kept (MSG_PEEK). */
+  private datagram?: { data: Buffer; addr?: Buffer };
   private writeShut = false;
   private closed = false;
   private state: ConnectState;
@@ -209,7 +215,7 @@ class LwipSocket implements VunetSocket {
     let on: boolean;
     if (bit === POLLIN) {
       const wasArmed = (this.armed & POLLIN) !== 0;
-      on = !!this.ahead || this.ready(POLLIN);
+      on = !!this.ahead || !!this.datagram || this.ready(POLLIN);
       // lwIPv6 does not count a FIN that came with or before the data
       // (e.g. before accept) as readable: when it says "not ready" for the
       // first time, one non-blocking read tells for sure.
@@ -374,22 +380,51 @@ class LwipSocket implements VunetSocket {
       return { data: Buffer.from(data) };
     }
     if (this.eof) return { data: Buffer.alloc(0) };
+    if (!this.stream) return this.recvDatagram(length, flags);
     length = Math.min(length, RECV_CHUNK);
+    if (length === 0) return { data: Buffer.alloc(0) };
     if (this.buf.length < length) this.buf = Buffer.alloc(Math.max(length, 1 << 16));
-    const addr = Buffer.alloc(128);
-    const alen = [addr.length];
-    const n = this.l.recvfrom(this.fd, this.buf, length, flags, addr, alen);
-    if (n === 0 && this.stream && length > 0) {
+    // lwIPv6 hands out one segment per call: gather what is there, so one
+    // guest call (one round trip through vu) moves as much as it asked for.
+    let got = 0;
+    let n = 0;
+    do {
+      n = this.l.recvfrom(this.fd, got ? this.buf.subarray(got) : this.buf, length - got, flags, null, null);
+      if (n > 0) got += n;
+    } while (n > 0 && got < length && !(flags & MSG_PEEK));
+    if (n === 0 && !(flags & MSG_PEEK)) {
       this.eof = true;
       this.events.add(EPOLL.IN | EPOLL.RDHUP);
-      return { data: Buffer.alloc(0) };
     }
     // Copied before check(), whose read-ahead reuses the buffer.
-    const data = n > 0 ? Buffer.from(this.buf.subarray(0, n)) : Buffer.alloc(0);
-    this.check(POLLIN);
-    if (n < 0) return n;
-    const from = this.stream ? undefined : Buffer.from(addr.subarray(0, Math.min(alen[0], addr.length)));
-    return { data, addr: from };
+    const data = Buffer.from(this.buf.subarray(0, got));
+    if (!this.eof) this.check(POLLIN);
+    if (!got && n < 0) return n;
+    return { data };
+  }
+
+  /**
+   * One datagram, kept here for MSG_PEEK; with MSG_TRUNC the whole of it,
+   * so vu can report its length.
+   */
+  private recvDatagram(length: number, flags: number) {
+    let d = this.datagram;
+    if (!d) {
+      if (this.buf.length < RECV_CHUNK) this.buf = Buffer.alloc(RECV_CHUNK);
+      const addr = Buffer.alloc(128);
+      const alen = [addr.length];
+      const n = this.l.recvfrom(this.fd, this.buf, RECV_CHUNK, 0, addr, alen);
+      if (n < 0) { this.check(POLLIN); return n; }
+      const alength = Math.min(alen[0], addr.length);
+      d = { data: Buffer.from(this.buf.subarray(0, n)), addr: alength ? Buffer.from(addr.subarray(0, alength)) : undefined };
+    }
+    this.datagram = flags & MSG_PEEK ? d : undefined;
+    if (!this.datagram) this.check(POLLIN);
+    return {
+      data: flags & MSG_TRUNC ? d.data : d.data.subarray(0, length),
+      addr: d.addr,
+      flags: d.data.length > length ? MSG_TRUNC : 0,
+    };
   }
 
   sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): number {

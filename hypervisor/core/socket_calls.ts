@@ -39,6 +39,10 @@ interface Iovec { base: bigint; len: number }
 type Msg = { name: bigint; namelen: number; iov: Iovec[]; control: bigint; controllen: bigint };
 
 const i32 = (v: bigint) => Number(BigInt.asIntN(32, v));
+const MSG_TRUNC = 0x20;
+
+/** With MSG_TRUNC a datagram's whole length is the result, even past the buffer (the stack gave all of it). */
+const truncated = (n: bigint, data: Buffer, flags: number): bigint => ((flags & MSG_TRUNC) && BigInt(data.length) > n ? BigInt(data.length) : n);
 
 export class SocketCalls {
   constructor(private host: SocketHost) {}
@@ -154,7 +158,7 @@ export class SocketCalls {
       const w = this.writeSockaddr(proc.tgid, from.name, from.lenPtr, r.addr);
       if (w < 0n) return this.skip(f, w);
     }
-    return this.skip(f, n);
+    return this.skip(f, truncated(n, r.data, flags));
   }
 
   private async recvmsg(f: SocketFile, fd: number, proc: GuestProcess, msgPtr: bigint, flags: number): Promise<Decision> {
@@ -186,7 +190,7 @@ export class SocketCalls {
     const fl = Buffer.alloc(4);
     fl.writeInt32LE(r.flags ?? 0);
     if (!this.host.memory.write(tgid, msgPtr + 48n, fl)) return errno('EFAULT');
-    return n;
+    return truncated(n, r.data, flags);
   }
 
   private async recvmmsg(f: SocketFile, fd: number, proc: GuestProcess, vec: bigint, vlen: number, flags: number): Promise<Decision> {
