@@ -235,6 +235,68 @@ for (const st of SLIRP) {
   });
 }
 
+// ------------------------------------------------------------ many connections
+
+const MANY_PY = String.raw`
+import socket, sys, time
+port, n = int(sys.argv[1]), int(sys.argv[2])
+for i in range(300):  # the server may take a while to start
+    try:
+        socket.create_connection(('127.0.0.1', port), timeout=0.2).close()
+        break
+    except OSError:
+        time.sleep(0.05)
+ok = 0
+for i in range(n):
+    s = socket.create_connection(('127.0.0.1', port), timeout=10)
+    s.sendall(b'GET /%d HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' % i)
+    data = b''
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        data += d
+    s.close()
+    ok += data.endswith(b'\r\n\r\nreply %d\n' % i)
+print(ok, 'of', n, 'answered')
+`;
+
+for (const st of SLIRP) {
+  st.test(`${st.name}: 200 sequential connections from python3 to a node server in the same VM are each answered`, async (t) => {
+    const port = await freePort();
+    const server = "require('http').createServer((q, s) => s.end('reply ' + q.url.slice(1) + '\\n')).listen(+process.argv[1], '0.0.0.0')";
+    const r = await vuBash(t, [...st.args], 'timeout 60 "$1" -e "$2" "$3" & srv=$!; timeout 60 "$4" -c "$5" "$3" 200; kill $srv',
+      [NODE, server, String(port), PYTHON, MANY_PY], { timeout: 90_000 });
+    t.is(r.status, 0, err(r));
+    t.is(out(r), '200 of 200 answered\n');
+    t.is(err(r), st.banner);
+  });
+}
+
+// ------------------------------------------------------------ connects that never end
+
+const CLOSE_CONNECTING_PY = String.raw`
+import socket, time
+t = time.monotonic()
+for i in range(10):
+    s = socket.socket()
+    s.setblocking(False)
+    try:
+        s.connect(('10.0.2.99', 80))  # nobody answers there
+    except BlockingIOError:
+        pass
+    s.close()
+print('closed 10 connecting sockets in', 'under a second' if time.monotonic() - t < 1 else 'more than a second')
+`;
+
+test('vunetlwipv6: sockets closed while connecting to an unreachable host: the guest and vu end at once', async (t) => {
+  const start = Date.now();
+  const r = await vuBash(t, LW, '"$1" -c "$2"; exit 3', [PYTHON, CLOSE_CONNECTING_PY], { timeout: 30_000 });
+  t.is(r.status, 3, err(r));
+  t.is(out(r), 'closed 10 connecting sockets in under a second\n');
+  t.true(Date.now() - start < 10_000, `vu took ${Date.now() - start} ms`);
+});
+
 // ------------------------------------------------------------ O_NONBLOCK, MSG_DONTWAIT, SO_RCVTIMEO
 
 for (const st of SLIRP) {

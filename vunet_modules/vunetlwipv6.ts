@@ -8,7 +8,8 @@
 // 10.0.2.2). IPv6 addresses also come from router advertisements.
 //
 // lwIPv6 facts this relies on (measured): its connect() blocks even on a
-// non-blocking socket (so it runs on a worker thread); recv/accept honour
+// non-blocking socket (so it runs on a worker thread of libuv's pool, which
+// bin/vu.js enlarges, and a socket closed meanwhile is closed after it); recv/accept honour
 // O_NONBLOCK; readiness comes from lwip_event_subscribe, whose callback
 // runs on lwIPv6's thread (native/lwipv6_events.c carries it to a pipe);
 // after EOF its POLLIN drops to 0, so EOF is remembered here; its
@@ -155,6 +156,8 @@ interface StackState {
   sockets: Set<LwipSocket>;
   /** The next ephemeral port to try. */
   nextPort: number;
+  /** Connects running on worker threads. */
+  connecting: number;
   /** Where connections from outside the stack come from, when lwIPv6 cannot say (slirp: its gateway). */
   outsidePeer?: Buffer;
 }
@@ -294,8 +297,11 @@ class LwipSocket implements VunetSocket {
     // lwIPv6 blocks in connect: a worker thread waits, the guest sees EINPROGRESS.
     this.state = 'pending';
     const copy = Buffer.from(addr);
+    this.stack.connecting++;
     this.l.connect.async(this.fd, copy, copy.length, (err: unknown, r: number) => {
-      if (this.closed) return;
+      this.stack.connecting--;
+      // Closed meanwhile: lwip_close waits for (or crashes under) a connect in flight, so it comes now.
+      if (this.closed) { this.l.close(this.fd); return; }
       if (err || r < 0) {
         this.state = 'failed';
         // lwIPv6 reports a refused connection (RST to the SYN) as a reset.
@@ -488,7 +494,7 @@ class LwipSocket implements VunetSocket {
     this.l.unsubscribe(this.fd, this.key + 1n);
     this.b.untrack(this);
     this.stack.sockets.delete(this);
-    this.l.close(this.fd);
+    if (this.state !== 'pending') this.l.close(this.fd);
   }
 }
 
@@ -570,6 +576,7 @@ export default defineVunet({
     const state: StackState = {
       sockets: new Set(),
       nextPort: EPHEMERAL_FIRST + Math.floor(Math.random() * 1000),
+      connecting: 0,
       outsidePeer: slirp && gw ? Buffer.from(gw.split('.').map(Number)) : undefined,
     };
     const sockets = state.sockets;
@@ -582,6 +589,14 @@ export default defineVunet({
       },
       fini() {
         for (const s of [...sockets]) s.close();
+        // lwip_del_stack, and lwIPv6's destructor at exit(), wait for
+        // connects still in flight (to an unreachable host: a minute or
+        // more): then the stack is left as it is and vu ends with _exit.
+        if (state.connecting > 0) {
+          const exitNow = koffi.load('libc.so.6').func('void _exit(int status)');
+          process.once('exit', (code) => exitNow(code));
+          return;
+        }
         l.delStack(stack);
         keep.length = 0;
       },

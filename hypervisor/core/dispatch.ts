@@ -104,6 +104,7 @@ export class Dispatcher {
       newEvents: (initial) => this.newEvents(initial),
       release: (f) => this.releaseSocket(f),
       setVirtual: (proc, fd, f, cloexec) => proc.fds.set(fd, f, cloexec), // the helper set its own bit at install
+      resend: (f) => this.host.send(encodeVpoll(f.vpollId, f.events.mask)),
     });
   }
 

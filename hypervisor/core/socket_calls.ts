@@ -33,6 +33,8 @@ export interface SocketHost {
   newEvents(initial: number): Vpoll;
   release(f: SocketFile): void;
   setVirtual(proc: GuestProcess, fd: number, f: SocketFile, cloexec: boolean): void;
+  /** Sends the file's current mask to the helper (after an install). */
+  resend(f: SocketFile): void;
 }
 
 interface Iovec { base: bigint; len: number }
@@ -139,6 +141,8 @@ export class SocketCalls {
       exit: (ret) => {
         if (ret < 0n) { this.host.release(file); return; }
         this.host.setVirtual(proc, Number(ret), file, cloexec);
+        // Events the stack raised while the fd was being made: the helper knows the object only now.
+        this.host.resend(file);
         // An address the guest cannot take is lost, as with the kernel's EFAULT after the accept.
         if (addrPtr !== 0n) this.writeSockaddr(proc.tgid, addrPtr, lenPtr, r.addr);
       },
