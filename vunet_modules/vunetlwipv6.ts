@@ -30,7 +30,9 @@ const SO_ERROR = 4;
 const FIONREAD = 0x541b;
 const MSG_PEEK = 2;
 const MSG_TRUNC = 0x20;
-const RECV_CHUNK = 1 << 18;
+const RECV_CHUNK = 1 << 16;
+/** How much a stream socket takes from lwIPv6 ahead of the guest. */
+const INBOX_CAP = 1 << 21;
 // Not AF_NETLINK: lwIPv6 has one, but its replies are of an older format
 // than Debian 12's iproute2 reads ("DONE truncated", and worse): `ip` gets
 // EAFNOSUPPORT, a clear answer; the interface is set by mount options.
@@ -175,8 +177,15 @@ class LwipSocket implements VunetSocket {
   /** Which of POLLIN/POLLOUT has a callback armed (so is known not ready). */
   private armed = 0;
   private eof = false;
-  /** Bytes read ahead of the guest (see check), served before lwIPv6's. */
-  private ahead?: Buffer;
+  /**
+   * Stream data taken from lwIPv6 ahead of the guest (see pull). Draining
+   * at once, not when the guest asks, frees lwIPv6's small receive window
+   * while the guest is still waking up: the sender never waits for vu.
+   */
+  private inbox: Buffer[] = [];
+  private inboxBytes = 0;
+  /** An error lwIPv6 gave a read (a reset), for the guest once the inbox is empty. */
+  private rxError = 0;
   private listening = false;
   /** A datagram received but kept (MSG_PEEK). */
   private datagram?: { data: Buffer; addr?: Buffer };
@@ -217,12 +226,12 @@ class LwipSocket implements VunetSocket {
     const ev = bit === POLLIN ? EPOLL.IN : EPOLL.OUT;
     let on: boolean;
     if (bit === POLLIN) {
-      const wasArmed = (this.armed & POLLIN) !== 0;
-      on = !!this.ahead || !!this.datagram || this.ready(POLLIN);
-      // lwIPv6 does not count a FIN that came with or before the data
-      // (e.g. before accept) as readable: when it says "not ready" for the
-      // first time, one non-blocking read tells for sure.
-      if (!on && !wasArmed && this.stream && !this.listening && this.state === 'connected') on = this.readAhead();
+      if (this.stream && !this.listening && this.state === 'connected') {
+        this.pull();
+        on = this.inboxBytes > 0 || this.eof || this.rxError !== 0;
+      } else {
+        on = !!this.datagram || this.ready(POLLIN);
+      }
     } else {
       // An unconnected stream socket is not writable for the guest yet.
       on = this.ready(POLLOUT) && !(this.stream && this.state !== 'connected');
@@ -230,13 +239,54 @@ class LwipSocket implements VunetSocket {
     if (on) this.events.add(ev); else this.events.del(ev);
   }
 
-  /** One non-blocking read into `ahead`; true if data or EOF came. */
-  private readAhead(): boolean {
-    if (this.buf.length < RECV_CHUNK) this.buf = Buffer.alloc(RECV_CHUNK);
-    const n = this.l.recvfrom(this.fd, this.buf, RECV_CHUNK, 0, null, null);
-    if (n > 0) { this.ahead = Buffer.from(this.buf.subarray(0, n)); return true; }
-    if (n === 0) { this.eof = true; this.events.add(EPOLL.RDHUP); return true; }
-    return false;
+  /**
+   * Takes what lwIPv6 has for a connected stream socket into the inbox (up
+   * to INBOX_CAP), then arms the callback for more. Reading, not asking,
+   * also catches a FIN lwIPv6 does not count as readable (one that came
+   * with the data, or before accept).
+   */
+  private pull(): void {
+    if (this.closed) return;
+    for (;;) {
+      while (!this.eof && !this.rxError && this.inboxBytes < INBOX_CAP) {
+        if (this.buf.length < RECV_CHUNK) this.buf = Buffer.alloc(RECV_CHUNK);
+        const n = this.l.recvfrom(this.fd, this.buf, RECV_CHUNK, 0, null, null);
+        if (n > 0) {
+          this.inbox.push(Buffer.from(this.buf.subarray(0, n)));
+          this.inboxBytes += n;
+        } else if (n === 0) {
+          this.eof = true;
+          this.events.add(EPOLL.RDHUP);
+        } else {
+          if (n !== -ERRNO.EAGAIN) this.rxError = n;
+          break;
+        }
+      }
+      if (this.eof || this.rxError || this.inboxBytes >= INBOX_CAP || this.armed & POLLIN) return;
+      // Nothing more now: arm the callback, unless data came meanwhile.
+      if (!this.ready(POLLIN)) return;
+    }
+  }
+
+  /** Up to length bytes from the inbox (kept with MSG_PEEK). */
+  private takeInbox(length: number, peek: boolean): Buffer {
+    const parts: Buffer[] = [];
+    let got = 0;
+    let i = 0;
+    for (; i < this.inbox.length && got < length; i++) {
+      const b = this.inbox[i];
+      const part = b.length <= length - got ? b : b.subarray(0, length - got);
+      parts.push(part);
+      got += part.length;
+    }
+    if (!peek) {
+      const last = this.inbox[i - 1];
+      const lastPart = parts[parts.length - 1];
+      this.inbox.splice(0, i);
+      if (last && lastPart && lastPart.length < last.length) this.inbox.unshift(last.subarray(lastPart.length));
+      this.inboxBytes -= got;
+    }
+    return parts.length === 1 ? Buffer.from(parts[0]) : Buffer.concat(parts);
   }
 
   refresh(): void {
@@ -377,36 +427,25 @@ class LwipSocket implements VunetSocket {
   }
 
   recvmsg(length: number, flags: number) {
-    if (this.ahead) {
-      const data = this.ahead.subarray(0, length);
-      if (!(flags & MSG_PEEK)) {
-        this.ahead = this.ahead.length > length ? this.ahead.subarray(length) : undefined;
-        if (!this.ahead) this.check(POLLIN);
-      }
-      return { data: Buffer.from(data) };
+    if (!this.stream) return this.recvDatagram(length, flags);
+    if (this.state !== 'connected') return this.eof ? { data: Buffer.alloc(0) } : -ERRNO.ENOTCONN;
+    if (!this.inboxBytes) this.pull();
+    if (this.inboxBytes) {
+      const data = this.takeInbox(length, !!(flags & MSG_PEEK));
+      this.check(POLLIN); // refill, and IN as it now is
+      return { data };
     }
     if (this.eof) return { data: Buffer.alloc(0) };
-    if (!this.stream) return this.recvDatagram(length, flags);
-    length = Math.min(length, RECV_CHUNK);
-    if (length === 0) return { data: Buffer.alloc(0) };
-    if (this.buf.length < length) this.buf = Buffer.alloc(Math.max(length, 1 << 16));
-    // lwIPv6 hands out one segment per call: gather what is there, so one
-    // guest call (one round trip through vu) moves as much as it asked for.
-    let got = 0;
-    let n = 0;
-    do {
-      n = this.l.recvfrom(this.fd, got ? this.buf.subarray(got) : this.buf, length - got, flags, null, null);
-      if (n > 0) got += n;
-    } while (n > 0 && got < length && !(flags & MSG_PEEK));
-    if (n === 0 && !(flags & MSG_PEEK)) {
+    if (this.rxError) {
+      const e = this.rxError;
+      // lwIPv6 tells a reset as an error once: after it, EOF.
+      this.rxError = 0;
       this.eof = true;
       this.events.add(EPOLL.IN | EPOLL.RDHUP);
+      return e;
     }
-    // Copied before check(), whose read-ahead reuses the buffer.
-    const data = Buffer.from(this.buf.subarray(0, got));
-    if (!this.eof) this.check(POLLIN);
-    if (!got && n < 0) return n;
-    return { data };
+    this.events.del(EPOLL.IN);
+    return -ERRNO.EAGAIN;
   }
 
   /**
@@ -471,7 +510,7 @@ class LwipSocket implements VunetSocket {
   shutdown(how: number): number {
     if (how < 0 || how > 2) return -ERRNO.EINVAL;
     if (this.stream && this.state !== 'connected') return -ERRNO.ENOTCONN;
-    if (how !== 1) { this.eof = true; this.ahead = undefined; this.events.add(EPOLL.IN | EPOLL.RDHUP); }
+    if (how !== 1) { this.eof = true; this.inbox = []; this.inboxBytes = 0; this.events.add(EPOLL.IN | EPOLL.RDHUP); }
     if (how !== 0) this.writeShut = true;
     return 0;
   }
@@ -481,7 +520,7 @@ class LwipSocket implements VunetSocket {
     const v = Buffer.alloc(4);
     const r = this.eof ? 0 : this.l.ioctl(this.fd, request, v);
     if (r < 0) return r;
-    v.writeInt32LE(v.readInt32LE(0) + (this.ahead?.length ?? 0));
+    v.writeInt32LE(v.readInt32LE(0) + this.inboxBytes);
     return arg.write(v) ? 0 : -ERRNO.EFAULT;
   }
 
