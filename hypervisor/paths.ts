@@ -16,3 +16,5 @@ function findRoot(): string {
 
 export const ROOT = findRoot();
 export const TRACER = path.join(ROOT, 'hypervisor', 'tracer', 'vu-tracer');
+/** The commands a guest uses to talk to vu (vustack …): on its PATH while something is mounted. */
+export const TOOLS_BIN = path.join(ROOT, 'hypervisor', 'tools', 'bin');

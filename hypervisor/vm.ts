@@ -13,7 +13,7 @@ import {
 import { SYSCALL_BY_NR } from './core/syscalls_x86_64.js';
 import { TraceFormatter, signalName } from './core/trace_format.js';
 import { TraceLog } from './core/trace_log.js';
-import { TRACER } from './paths.js';
+import { TOOLS_BIN, TRACER } from './paths.js';
 import { Dispatcher, type Decision } from './core/dispatch.js';
 import { ModuleError, loadModule, parseMountSpec } from './core/modules.js';
 import { MountTable, type StackMount } from './core/mounts.js';
@@ -149,7 +149,10 @@ export class VirtualMachine {
 
   private runGuest(): Promise<number> {
     if (this.opts.trace) this.log = new TraceLog(typeof this.opts.trace === 'string' ? this.opts.trace : undefined);
-    const helper = spawn(TRACER, ['--', ...this.opts.command], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'] });
+    // With something mounted, vu's own commands (vustack) are on the guest's
+    // PATH, last so they never hide the guest's own programs.
+    const env = this.mounts.size ? { ...process.env, PATH: `${process.env.PATH ?? '/usr/bin:/bin'}:${TOOLS_BIN}` } : process.env;
+    const helper = spawn(TRACER, ['--', ...this.opts.command], { stdio: ['inherit', 'inherit', 'inherit', 'pipe'], env });
     this.helper = helper;
     const control = helper.stdio[3] as Socket;
     this.control = control;

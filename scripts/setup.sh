@@ -30,5 +30,6 @@ fi
 
 make -s -C hypervisor/tracer
 make -s -C vunet_modules/native
+make -s -C hypervisor/tools
 make -s -C test/progs
 npx tsc -p .

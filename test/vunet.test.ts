@@ -10,10 +10,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import test, { type ExecutionContext } from 'ava';
-import { startVu, waitFor } from './helpers/run.js';
-import { native, PYTHON, tmpDir, vu, vuBash, vuPython } from './helpers/umdev.js';
+import { ROOT, startVu, waitFor } from './helpers/run.js';
+import { mounts, native, PYTHON, tmpDir, vu, vuBash, vuPython } from './helpers/umdev.js';
 import {
-  compileFixture, err, fileServer, fixture, freePort, linkNames, LW, LW_BANNER, out, REAL, sha256, tcpListener, TUN_OK, VDE,
+  compileFixture, err, fileServer, fixture, freePort, linkNames, LW, LW_BANNER, LW_TARGET, out, REAL, sha256, tcpListener, TUN_OK, VDE,
   VDE_BANNER, VDE_MOUNTED,
 } from './helpers/vunet.js';
 
@@ -272,6 +272,42 @@ for (const st of SLIRP) {
     t.is(err(r), st.banner);
   });
 }
+
+// ------------------------------------------------------------ two stacks in one VM (vustack)
+
+const TWO_STACKS = String.raw`
+cd "$1/www" || exit 9
+port=$2
+vustack /dev/net/lw "$3" -m http.server "$port" --bind 0.0.0.0 >/dev/null 2>&1 &
+for i in $(seq 100); do vustack /dev/net/lw curl -s -o /dev/null --max-time 1 "http://10.0.2.15:$port/" && break; sleep 0.1; done
+echo "lwIPv6 client: $(vustack /dev/net/lw curl -sS --max-time 5 "http://10.0.2.15:$port/hello.txt")"
+vustack /dev/net/vde curl -s --max-time 5 "http://10.0.2.15:$port/hello.txt"; echo "vdestack client: curl status $?"
+echo "vdestack's interfaces: $(vustack /dev/net/vde ip -o -4 addr | awk '{print $2}' | tr '\n' ' ')"
+vustack /dev/net/none true; echo "no stack there: status $?"
+kill %1
+`;
+
+vde('two stacks in one VM: vustack puts a server on lwIPv6 and clients on either stack; each stack is its own network', async (t) => {
+  const dir = tmpDir(t, 'vu-vunet-');
+  fs.mkdirSync(path.join(dir, 'www'));
+  fs.writeFileSync(path.join(dir, 'www', 'hello.txt'), 'served on lwIPv6');
+  const port = await freePort();
+  const r = await vuBash(t, [...mounts(`type=vunetlwipv6,target=${LW_TARGET}`), ...VDE_MOUNTED], TWO_STACKS, [dir, String(port), PYTHON], { timeout: 40_000 });
+  t.is(out(r), [
+    'lwIPv6 client: served on lwIPv6',
+    'vdestack client: curl status 7', // the same address in the other stack: nobody listens there
+    'vdestack\'s interfaces: lo vde0 ',
+    'no stack there: status 1',
+    '',
+  ].join('\n'));
+  t.is(err(r), `vu: vunetlwipv6 ${LW_TARGET}: 10.0.2.15/24 via 10.0.2.2 on slirp://\n${VDE_BANNER}vustack: no network stack is mounted at /dev/net/none\n`);
+});
+
+test('vustack outside vu says so and fails', async (t) => {
+  const r = await native(t, path.join(ROOT, 'hypervisor', 'tools', 'bin', 'vustack'), ['/dev/net/lw', 'true']);
+  t.is(r.status, 1);
+  t.is(err(r), 'vustack: not running inside vu\n');
+});
 
 // ------------------------------------------------------------ connects that never end
 

@@ -19,6 +19,7 @@ import { SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK, SocketFile } from './socke
 import type { VirtualFile } from './fd_table.js';
 import type { SyscallInfo } from './syscall_types.js';
 import { AUDIT_ARCH_X86_64, SYSCALL_BY_NR, X32_SYSCALL_BIT } from './syscalls_x86_64.js';
+import { VU_MGMT_NR } from './filter.js';
 import { EPOLLIN, EPOLLOUT, Vpoll } from '../vpoll/vpoll.js';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -113,6 +114,7 @@ export class Dispatcher {
   }
 
   entry(ev: SyscallEvent): Decision | Promise<Decision> {
+    if (ev.nr === VU_MGMT_NR && ev.arch === AUDIT_ARCH_X86_64) return this.management(ev);
     const info = SYSCALL_BY_NR[ev.nr];
     if (ev.arch !== AUDIT_ARCH_X86_64 || (ev.nr & X32_SYSCALL_BIT)) {
       // vu serves the x86_64 ABI only: while anything is mounted, calls of
@@ -131,6 +133,28 @@ export class Dispatcher {
       case 'socket': return info.name === 'socket' ? this.socket(ev, proc) : REAL;
       default: return REAL;
     }
+  }
+
+  /**
+   * vu's management call (hypervisor/tools/): VU_MGMT_STACK (1) with a path
+   * chooses the network stack of the calling process and its future
+   * children ("" = the host's network). Other operations get ENOSYS, as
+   * outside vu.
+   */
+  private management(ev: SyscallEvent): Decision {
+    const proc = this.host.processes.process(ev.tid);
+    const by = 'vu (management)';
+    if (!proc || ev.args[0] !== 1n) return { kind: 'skip', value: errno('ENOSYS'), by };
+    const target = this.host.memory.readString(proc.tgid, ev.args[1]);
+    if (target === undefined) return { kind: 'skip', value: errno('EFAULT'), by };
+    if (target === '') {
+      proc.stack = undefined;
+      return { kind: 'skip', value: 0n, by };
+    }
+    const m = this.host.mounts.get(path.posix.normalize(target));
+    if (!m || m.kind !== 'vunet') return { kind: 'skip', value: errno('ENOENT'), by };
+    proc.stack = m;
+    return { kind: 'skip', value: 0n, by };
   }
 
   /** socket(): the process's stack makes it, for the families it serves. */
