@@ -25,6 +25,7 @@ import { ROOT } from '../hypervisor/paths.js';
 const POLLIN = 1;
 const POLLOUT = 4;
 const SOCK_STREAM = 1;
+const SOCK_DGRAM = 2;
 const SOL_SOCKET = 1;
 const SO_ERROR = 4;
 const FIONREAD = 0x541b;
@@ -143,7 +144,10 @@ class EventBridge {
     }
     this.pending = Buffer.from(data.subarray(whole));
     // Keys lost to a full pipe: ask every socket again.
-    if (this.l.overflowed()) for (const s of this.all) s.refresh();
+    if (this.l.overflowed()) {
+      this.waiting.clear();
+      for (const s of this.all) s.rearm();
+    }
   }
 }
 
@@ -247,7 +251,8 @@ class LwipSocket implements VunetSocket {
    */
   private pull(): void {
     if (this.closed) return;
-    for (;;) {
+    // Bounded: lwIPv6's "ready" and its reads could disagree; then the callback decides.
+    for (let round = 0; round < 4; round++) {
       while (!this.eof && !this.rxError && this.inboxBytes < INBOX_CAP) {
         if (this.buf.length < RECV_CHUNK) this.buf = Buffer.alloc(RECV_CHUNK);
         const n = this.l.recvfrom(this.fd, this.buf, RECV_CHUNK, 0, null, null);
@@ -294,8 +299,15 @@ class LwipSocket implements VunetSocket {
     this.check(POLLOUT);
   }
 
+  /** Callbacks were lost: forget what was armed and ask lwIPv6 again. */
+  rearm(): void {
+    this.armed = 0;
+    this.refresh();
+  }
+
   bind(addr: Buffer): number {
-    if (addr.length < 4) return -ERRNO.EINVAL;
+    const bad = this.badAddr(addr);
+    if (bad) return bad;
     if (this.localPort !== undefined) return -ERRNO.EINVAL;
     const port = addr.readUInt16BE(2);
     if (port !== 0) {
@@ -329,7 +341,17 @@ class LwipSocket implements VunetSocket {
     return this.bindEphemeral(any);
   }
 
+  /** An address the guest gave, checked as the kernel does before lwIPv6 reads it. */
+  private badAddr(addr: Buffer): number {
+    if (addr.length < 2) return -ERRNO.EINVAL;
+    if (addr.readUInt16LE(0) !== this.domain) return -ERRNO.EAFNOSUPPORT;
+    return addr.length < (this.domain === AF.INET6 ? 24 : 16) ? -ERRNO.EINVAL : 0;
+  }
+
   connect(addr: Buffer): number | Promise<number> {
+    const bad = this.badAddr(addr);
+    if (bad) return bad;
+    if (this.listening) return -ERRNO.EISCONN;
     switch (this.state) {
       case 'pending': return -ERRNO.EALREADY;
       case 'connected': return this.stream ? -ERRNO.EISCONN : this.l.connect(this.fd, addr, addr.length);
@@ -366,6 +388,10 @@ class LwipSocket implements VunetSocket {
   }
 
   listen(backlog: number): number {
+    if (!this.stream) return -ERRNO.EOPNOTSUPP;
+    if (this.state !== 'idle') return -ERRNO.EINVAL;
+    const b = this.autobind(); // listen() without bind() gets a port, as with the kernel
+    if (b < 0) return b;
     const r = this.l.listen(this.fd, backlog);
     if (r === 0) this.listening = true;
     this.refresh();
@@ -373,6 +399,9 @@ class LwipSocket implements VunetSocket {
   }
 
   accept(events: VpollEvents) {
+    // lwIPv6 dereferences state a non-listening socket lacks: the kernel's answers first.
+    if (!this.stream) return -ERRNO.EOPNOTSUPP;
+    if (!this.listening) return -ERRNO.EINVAL;
     if (!this.ready(POLLIN)) { this.events.del(EPOLL.IN); return -ERRNO.EAGAIN; }
     const addr = Buffer.alloc(128);
     const len = [addr.length];
@@ -428,6 +457,7 @@ class LwipSocket implements VunetSocket {
 
   recvmsg(length: number, flags: number) {
     if (!this.stream) return this.recvDatagram(length, flags);
+    if (this.state === 'pending') return -ERRNO.EAGAIN; // IN comes once connected
     if (this.state !== 'connected') return this.eof ? { data: Buffer.alloc(0) } : -ERRNO.ENOTCONN;
     if (!this.inboxBytes) this.pull();
     if (this.inboxBytes) {
@@ -473,7 +503,14 @@ class LwipSocket implements VunetSocket {
   }
 
   sendmsg(data: Buffer, addr: Buffer | undefined, flags: number): number {
+    if (this.stream && this.state === 'pending') return -ERRNO.EAGAIN; // OUT comes with the connection
     if (this.stream && this.state !== 'connected') return -ERRNO.ENOTCONN;
+    // A stream socket ignores the address, as the kernel does (lwIPv6 would reconnect with it).
+    if (this.stream) addr = undefined;
+    else if (addr) {
+      const bad = this.badAddr(addr);
+      if (bad) return bad;
+    }
     if (this.writeShut) return -ERRNO.EPIPE;
     if (!this.stream) {
       const b = this.autobind();
@@ -622,7 +659,10 @@ export default defineVunet({
     return {
       supported_domain: (domain) => FAMILIES.has(domain),
       socket(domain, type, protocol, _caller, events) {
-        const fd = l.socket(stack, domain, type & 0xf, protocol);
+        const kind = type & 0xf;
+        if (kind !== SOCK_STREAM && kind !== SOCK_DGRAM) return -94; // ESOCKTNOSUPPORT, which Node does not name
+        if (protocol !== 0 && protocol !== (kind === SOCK_STREAM ? 6 : 17)) return -ERRNO.EPROTONOSUPPORT;
+        const fd = l.socket(stack, domain, kind, protocol);
         if (fd < 0) return fd;
         return { kind: 'virtual', socket: new LwipSocket(l, b, fd, domain, type & 0xf, events, false, state) };
       },

@@ -228,9 +228,8 @@ export class Dispatcher {
     if (name === 'close_range') return this.closeRange(ev, proc);
     const fd = fdArg(args, info.fdArg ?? 0);
     const entry = proc.fds.get(fd);
-    if (entry?.file instanceof SocketFile) return this.socketFdCall(name, entry.file, fd, proc, ev);
-    const f = entry?.file as DeviceFile | undefined;
     if (name === 'dup2' || name === 'dup3') {
+      const f = entry?.file;
       const newfd = fdArg(args, 1);
       const cloexec = name === 'dup3' && !!(Number(args[2]) & O_CLOEXEC);
       if (!f && !proc.fds.get(newfd)) return REAL;
@@ -244,6 +243,8 @@ export class Dispatcher {
         },
       };
     }
+    if (entry?.file instanceof SocketFile) return this.socketFdCall(name, entry.file, fd, proc, ev);
+    const f = entry?.file as DeviceFile | undefined;
     if (info.fd2Arg !== undefined && proc.fds.get(fdArg(args, info.fd2Arg)) && !f) {
       // sendfile/splice/copy_file_range with a virtual source: tools fall back to read/write.
       return this.skip(errno('EINVAL'), proc, fdArg(args, info.fd2Arg));

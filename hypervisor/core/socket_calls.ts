@@ -158,8 +158,9 @@ export class SocketCalls {
     if (typeof r === 'number') return this.blockOr(f, fd, r, EPOLLIN, f.nonblocking || !!(flags & MSG_DONTWAIT)) ?? this.skip(f, r);
     const n = this.scatter(proc.tgid, iov, r.data);
     if (n < 0n) return this.skip(f, n);
-    if (from && from.name !== 0n && r.addr) {
-      const w = this.writeSockaddr(proc.tgid, from.name, from.lenPtr, r.addr);
+    if (from && from.name !== 0n) {
+      // No sender (a stream socket): the kernel reports an address length of 0.
+      const w = this.writeSockaddr(proc.tgid, from.name, from.lenPtr, r.addr ?? Buffer.alloc(0));
       if (w < 0n) return this.skip(f, w);
     }
     return this.skip(f, truncated(n, r.data, flags));
@@ -279,8 +280,10 @@ export class SocketCalls {
 
   private async setsockopt(f: SocketFile, tgid: number, level: number, name: number, ptr: bigint, len: number): Promise<Decision> {
     if (len < 0) return this.skip(f, errno('EINVAL'));
-    const value = len ? this.host.memory.read(tgid, ptr, len) : Buffer.alloc(0);
-    if (!value || value.length < len) return this.skip(f, errno('EFAULT'));
+    // No option needs more than a few bytes; a huge optlen must not make vu copy gigabytes.
+    const want = Math.min(len, 4096);
+    const value = want ? this.host.memory.read(tgid, ptr, want) : Buffer.alloc(0);
+    if (!value || value.length < want) return this.skip(f, errno('EFAULT'));
     if (level === SOL_SOCKET && (SO_RCVTIMEO.includes(name) || SO_SNDTIMEO.includes(name))) {
       if (len < 16) return this.skip(f, errno('EINVAL'));
       const sec = value.readBigInt64LE(0);
@@ -297,7 +300,7 @@ export class SocketCalls {
   private async getsockopt(f: SocketFile, tgid: number, level: number, name: number, ptr: bigint, lenPtr: bigint): Promise<Decision> {
     const lb = this.host.memory.read(tgid, lenPtr, 4);
     if (!lb || lb.length < 4) return this.skip(f, errno('EFAULT'));
-    const len = lb.readInt32LE(0);
+    const len = Math.min(lb.readInt32LE(0), 4096);
     if (len < 0) return this.skip(f, errno('EINVAL'));
     let value: Buffer | number;
     const int = (v: number) => { const b = Buffer.alloc(4); b.writeInt32LE(v); return b; };
