@@ -33,6 +33,11 @@ int inject_has_fd_template(void) { return tmpl_len > 0; }
 static struct { pid_t tid; int status; } deferred[DEFERRED_MAX];
 static int ndeferred, deferred_head;
 
+int inject_has_deferred(void)
+{
+	return deferred_head < ndeferred;
+}
+
 int inject_take_deferred(pid_t *tid, int *status)
 {
 	if (deferred_head == ndeferred) { deferred_head = ndeferred = 0; return 0; }

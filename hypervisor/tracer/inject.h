@@ -22,6 +22,8 @@ long inject_syscall(struct thread *t, long nr, long a0, long a1, long a2);
 /* Wait statuses of other threads collected during injections, oldest
  * first; 0 when there are none left. */
 int inject_take_deferred(pid_t *tid, int *status);
+/* 1 if statuses were set aside and not taken yet. */
+int inject_has_deferred(void);
 
 /* Adds the per-fd filter for fd to t's process (all its threads), unless
  * it has it already. 0 on success, -errno. */

@@ -840,6 +840,10 @@ int main(int argc, char **argv)
 		pid_t tid;
 		while ((tid = waitpid(-1, &st, __WALL | WNOHANG)) > 0) on_wait_status(tid, st);
 		if (tid < 0 && errno == ECHILD) break;
+		/* An injection made while handling those (a per-fd filter at an
+		 * install's exit) may have set other threads' stops aside: their
+		 * SIGCHLD is spent, so poll would never wake for them. */
+		if (inject_has_deferred()) continue;
 		wire_flush();
 		struct pollfd pfd[2] = { { VU_CONTROL_FD, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		if (wire_pending()) pfd[0].events |= POLLOUT;
