@@ -14,6 +14,7 @@ import { encodeFdBits, encodeVpoll, VPOLL_CLOSE } from './protocol.js';
 import { AT_FDCWD, resolvePath } from './resolve.js';
 import { encodeStat, encodeStatx, S_IFBLK, S_IFCHR, type StatInfo } from './stat_struct.js';
 import type { SyscallEvent } from './protocol.js';
+import { gather, readIovecs, scatter, type Iovec } from './iovec.js';
 import { SocketCalls } from './socket_calls.js';
 import { SOCK_CLOEXEC, SOCK_NONBLOCK, SOCK_TYPE_MASK, SocketFile } from './socket_file.js';
 import type { VirtualFile } from './fd_table.js';
@@ -262,7 +263,7 @@ export class Dispatcher {
         return this.readInto(f, fd, proc, [{ base: args[1], len: Number(args[2]) }], at);
       }
       case 'readv': case 'preadv': case 'preadv2': {
-        const iov = this.iovecs(tgid, args[1], Number(args[2]));
+        const iov = readIovecs(this.host.memory, tgid, args[1], Number(args[2]));
         if (typeof iov === 'bigint') return skip(iov);
         let at = name === 'readv' ? undefined : i64(args[3]);
         if (name === 'preadv2' && at === -1n) at = undefined;
@@ -274,7 +275,7 @@ export class Dispatcher {
         return this.writeFrom(f, fd, proc, [{ base: args[1], len: Number(args[2]) }], at);
       }
       case 'writev': case 'pwritev': case 'pwritev2': {
-        const iov = this.iovecs(tgid, args[1], Number(args[2]));
+        const iov = readIovecs(this.host.memory, tgid, args[1], Number(args[2]));
         if (typeof iov === 'bigint') return skip(iov);
         let at = name === 'writev' ? undefined : i64(args[3]);
         if (name === 'pwritev2' && at === -1n) at = undefined;
@@ -326,50 +327,18 @@ export class Dispatcher {
     }
   }
 
-  private iovecs(tgid: number, addr: bigint, count: number): { base: bigint; len: number }[] | bigint {
-    if (count < 0 || count > 1024) return errno('EINVAL');
-    if (count === 0) return [];
-    const raw = this.host.memory.read(tgid, addr, count * 16);
-    if (!raw || raw.length < count * 16) return errno('EFAULT');
-    const out: { base: bigint; len: number }[] = [];
-    for (let i = 0; i < count; i++) out.push({ base: raw.readBigUInt64LE(i * 16), len: Number(raw.readBigUInt64LE(i * 16 + 8)) });
-    return out;
-  }
-
-  private async readInto(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
+  private async readInto(f: DeviceFile, fd: number, proc: GuestProcess, iov: Iovec[], at?: bigint): Promise<Decision> {
     const total = iov.reduce((n, v) => n + v.len, 0);
     const r = await f.read(Math.min(total, MAX_TRANSFER), at);
     if (r === -ERR.EAGAIN && !(f.flags & O_NONBLOCK)) return { kind: 'wait', fd, events: EPOLLIN, by: f.module };
     if (typeof r === 'number') return this.skip(BigInt(r), proc, fd);
-    let off = 0;
-    for (const v of iov) {
-      if (off >= r.length) break;
-      const part = r.subarray(off, off + v.len);
-      if (!this.host.memory.write(proc.tgid, v.base, part)) return this.skip(off ? BigInt(off) : errno('EFAULT'), proc, fd);
-      off += part.length;
-    }
-    return this.skip(BigInt(r.length), proc, fd);
+    return this.skip(scatter(this.host.memory, proc.tgid, iov, r), proc, fd);
   }
 
-  private async writeFrom(f: DeviceFile, fd: number, proc: GuestProcess, iov: { base: bigint; len: number }[], at?: bigint): Promise<Decision> {
-    const parts: Buffer[] = [];
-    // One call moves at most MAX_TRANSFER bytes (a short write, which
-    // callers loop on), so a huge buffer is never copied whole.
-    let budget = MAX_TRANSFER;
-    for (const v of iov) {
-      if (v.len === 0) continue;
-      if (budget === 0) break;
-      const len = Math.min(v.len, budget);
-      budget -= len;
-      const b = this.host.memory.read(proc.tgid, v.base, len);
-      if (!b || b.length < len) {
-        if (!parts.length) return this.skip(errno('EFAULT'), proc, fd);
-        if (b) parts.push(b);
-        break;
-      }
-      parts.push(b);
-    }
-    const r = await f.write(parts.length === 1 ? parts[0] : Buffer.concat(parts), at);
+  private async writeFrom(f: DeviceFile, fd: number, proc: GuestProcess, iov: Iovec[], at?: bigint): Promise<Decision> {
+    const data = gather(this.host.memory, proc.tgid, iov, MAX_TRANSFER);
+    if (typeof data === 'bigint') return this.skip(data, proc, fd);
+    const r = await f.write(data, at);
     if (r === -ERR.EAGAIN && !(f.flags & O_NONBLOCK)) return { kind: 'wait', fd, events: EPOLLOUT, by: f.module };
     return this.skip(BigInt(r), proc, fd);
   }

@@ -7,6 +7,7 @@
 // gets EAGAIN.
 import type { Decision } from './dispatch.js';
 import { ERR, errno } from './errno.js';
+import { gather, readIovecs, scatter, type Iovec } from './iovec.js';
 import type { GuestMemory } from './memory.js';
 import type { GuestProcess } from './processes.js';
 import type { SyscallEvent } from './protocol.js';
@@ -37,7 +38,6 @@ export interface SocketHost {
   resend(f: SocketFile): void;
 }
 
-interface Iovec { base: bigint; len: number }
 type Msg = { name: bigint; namelen: number; iov: Iovec[]; control: bigint; controllen: bigint };
 
 const i32 = (v: bigint) => Number(BigInt.asIntN(32, v));
@@ -82,7 +82,7 @@ export class SocketCalls {
       case 'read': return this.recv(f, fd, proc, [{ base: a[1], len: Number(a[2]) }], 0);
       case 'recvfrom': return this.recv(f, fd, proc, [{ base: a[1], len: Number(a[2]) }], i32(a[3]), { name: a[4], lenPtr: a[5] });
       case 'readv': {
-        const iov = this.iovecs(tgid, a[1], i32(a[2]));
+        const iov = readIovecs(this.host.memory, tgid, a[1], i32(a[2]));
         return typeof iov === 'bigint' ? this.skip(f, iov) : this.recv(f, fd, proc, iov, 0);
       }
       case 'recvmsg': return this.recvmsg(f, fd, proc, a[1], i32(a[2]));
@@ -98,7 +98,7 @@ export class SocketCalls {
         return this.send(f, fd, proc, [{ base: a[1], len: Number(a[2]) }], i32(a[3]), to);
       }
       case 'writev': {
-        const iov = this.iovecs(tgid, a[1], i32(a[2]));
+        const iov = readIovecs(this.host.memory, tgid, a[1], i32(a[2]));
         return typeof iov === 'bigint' ? this.skip(f, iov) : this.send(f, fd, proc, iov, 0);
       }
       case 'sendmsg': return this.sendmsg(f, fd, proc, a[1], i32(a[2]));
@@ -156,7 +156,7 @@ export class SocketCalls {
     const total = Math.min(iov.reduce((n, v) => n + v.len, 0), MAX_TRANSFER);
     const r = await f.socket.recvmsg(total, flags & ~MSG_DONTWAIT);
     if (typeof r === 'number') return this.blockOr(f, fd, r, EPOLLIN, f.nonblocking || !!(flags & MSG_DONTWAIT)) ?? this.skip(f, r);
-    const n = this.scatter(proc.tgid, iov, r.data);
+    const n = scatter(this.host.memory, proc.tgid, iov, r.data);
     if (n < 0n) return this.skip(f, n);
     if (from && from.name !== 0n) {
       // No sender (a stream socket): the kernel reports an address length of 0.
@@ -179,7 +179,7 @@ export class SocketCalls {
     const total = Math.min(m.iov.reduce((n, v) => n + v.len, 0), MAX_TRANSFER);
     const r = await f.socket.recvmsg(total, flags & ~(MSG_DONTWAIT | MSG_WAITFORONE));
     if (typeof r === 'number') return BigInt(r);
-    const n = this.scatter(tgid, m.iov, r.data);
+    const n = scatter(this.host.memory, tgid, m.iov, r.data);
     if (n < 0n) return n;
     const hdr = Buffer.alloc(MSGHDR);
     // msg_namelen (+8), msg_controllen (+40), msg_flags (+48)
@@ -223,7 +223,7 @@ export class SocketCalls {
   }
 
   private async send(f: SocketFile, fd: number, proc: GuestProcess, iov: Iovec[], flags: number, to?: Buffer): Promise<Decision> {
-    const data = this.gather(proc.tgid, iov);
+    const data = gather(this.host.memory, proc.tgid, iov, MAX_TRANSFER);
     if (typeof data === 'bigint') return this.skip(f, data);
     const r = await f.socket.sendmsg(data, to, flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL));
     return this.blockOr(f, fd, r, EPOLLOUT, f.nonblocking || !!(flags & MSG_DONTWAIT)) ?? this.sent(f, proc, r, flags);
@@ -261,7 +261,7 @@ export class SocketCalls {
         if (typeof t === 'bigint') return this.skip(f, done || t);
         to = t;
       }
-      const data = this.gather(proc.tgid, m.iov);
+      const data = gather(this.host.memory, proc.tgid, m.iov, MAX_TRANSFER);
       if (typeof data === 'bigint') return this.skip(f, done || data);
       const r = await f.socket.sendmsg(data, to, flags & ~(MSG_DONTWAIT | MSG_NOSIGNAL));
       if (r < 0) {
@@ -342,53 +342,11 @@ export class SocketCalls {
     return this.host.memory.write(tgid, lenPtr, out) ? 0n : errno('EFAULT');
   }
 
-  private iovecs(tgid: number, addr: bigint, count: number): Iovec[] | bigint {
-    if (count < 0 || count > 1024) return errno('EINVAL');
-    if (count === 0) return [];
-    const raw = this.host.memory.read(tgid, addr, count * 16);
-    if (!raw || raw.length < count * 16) return errno('EFAULT');
-    const out: Iovec[] = [];
-    for (let i = 0; i < count; i++) out.push({ base: raw.readBigUInt64LE(i * 16), len: Number(raw.readBigUInt64LE(i * 16 + 8)) });
-    return out;
-  }
-
   private readMsghdr(tgid: number, ptr: bigint): Msg | bigint {
     const b = this.host.memory.read(tgid, ptr, MSGHDR);
     if (!b || b.length < MSGHDR) return errno('EFAULT');
-    const iov = this.iovecs(tgid, b.readBigUInt64LE(16), Number(b.readBigUInt64LE(24)));
+    const iov = readIovecs(this.host.memory, tgid, b.readBigUInt64LE(16), Number(b.readBigUInt64LE(24)));
     if (typeof iov === 'bigint') return iov;
     return { name: b.readBigUInt64LE(0), namelen: b.readInt32LE(8), iov, control: b.readBigUInt64LE(32), controllen: b.readBigUInt64LE(40) };
-  }
-
-  /** The bytes the guest's iovecs hold (at most MAX_TRANSFER). */
-  private gather(tgid: number, iov: Iovec[]): Buffer | bigint {
-    const parts: Buffer[] = [];
-    let budget = MAX_TRANSFER;
-    for (const v of iov) {
-      if (v.len === 0) continue;
-      if (budget === 0) break;
-      const len = Math.min(v.len, budget);
-      budget -= len;
-      const b = this.host.memory.read(tgid, v.base, len);
-      if (!b || b.length < len) {
-        if (!parts.length) return errno('EFAULT');
-        if (b) parts.push(b);
-        break;
-      }
-      parts.push(b);
-    }
-    return parts.length === 1 ? parts[0] : Buffer.concat(parts);
-  }
-
-  /** Spreads data over the guest's iovecs; the count, or -EFAULT if nothing could be written. */
-  private scatter(tgid: number, iov: Iovec[], data: Buffer): bigint {
-    let off = 0;
-    for (const v of iov) {
-      if (off >= data.length) break;
-      const part = data.subarray(off, off + v.len);
-      if (!this.host.memory.write(tgid, v.base, part)) return off ? BigInt(off) : errno('EFAULT');
-      off += part.length;
-    }
-    return BigInt(off);
   }
 }
