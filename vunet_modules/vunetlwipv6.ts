@@ -46,7 +46,7 @@ interface LwipLib {
   addAddr(netif: unknown, ip: Buffer, mask: Buffer): number;
   addRoute(stack: unknown, addr: Buffer, mask: Buffer, nexthop: Buffer, netif: unknown, flags: number): number;
   ifup(netif: unknown, flags: number): number;
-  close(fd: number): number;
+  close: KoffiFunc<(fd: number) => number>;
   socket(stack: unknown, domain: number, type: number, protocol: number): number;
   connect: KoffiFunc<(fd: number, addr: Buffer, len: number) => number>;
   bind(fd: number, addr: Buffer, len: number): number;
@@ -162,8 +162,8 @@ interface StackState {
   sockets: Set<LwipSocket>;
   /** The next ephemeral port to try. */
   nextPort: number;
-  /** Connects running on worker threads. */
-  connecting: number;
+  /** Connects and closes running on worker threads. */
+  pendingCalls: number;
   /** Where connections from outside the stack come from, when lwIPv6 cannot say (slirp: its gateway). */
   outsidePeer?: Buffer;
 }
@@ -369,11 +369,11 @@ class LwipSocket implements VunetSocket {
     // lwIPv6 blocks in connect: a worker thread waits, the guest sees EINPROGRESS.
     this.state = 'pending';
     const copy = Buffer.from(addr);
-    this.stack.connecting++;
+    this.stack.pendingCalls++;
     this.l.connect.async(this.fd, copy, copy.length, (err: unknown, r: number) => {
-      this.stack.connecting--;
+      this.stack.pendingCalls--;
       // Closed meanwhile: lwip_close waits for (or crashes under) a connect in flight, so it comes now.
-      if (this.closed) { this.l.close(this.fd); return; }
+      if (this.closed) { this.closeLater(); return; }
       if (err || r < 0) {
         this.state = 'failed';
         // lwIPv6 reports a refused connection (RST to the SYN) as a reset.
@@ -570,7 +570,17 @@ class LwipSocket implements VunetSocket {
     this.l.unsubscribe(this.fd, this.key + 1n);
     this.b.untrack(this);
     this.stack.sockets.delete(this);
-    if (this.state !== 'pending') this.l.close(this.fd);
+    if (this.state !== 'pending') this.closeLater();
+  }
+
+  /**
+   * lwip_close waits for lwIPv6's thread, and now and then (about once in
+   * several thousand closes under load) that wait never ends: on Node's
+   * main thread it froze the whole VM. It runs on a worker thread instead.
+   */
+  private closeLater(): void {
+    this.stack.pendingCalls++;
+    this.l.close.async(this.fd, () => { this.stack.pendingCalls--; });
   }
 }
 
@@ -652,7 +662,7 @@ export default defineVunet({
     const state: StackState = {
       sockets: new Set(),
       nextPort: EPHEMERAL_FIRST + Math.floor(Math.random() * 1000),
-      connecting: 0,
+      pendingCalls: 0,
       outsidePeer: slirp && gw ? Buffer.from(gw.split('.').map(Number)) : undefined,
     };
     const sockets = state.sockets;
@@ -669,9 +679,10 @@ export default defineVunet({
       fini() {
         for (const s of [...sockets]) s.close();
         // lwip_del_stack, and lwIPv6's destructor at exit(), wait for
-        // connects still in flight (to an unreachable host: a minute or
-        // more): then the stack is left as it is and vu ends with _exit.
-        if (state.connecting > 0) {
+        // connects or closes still in flight (a connect to an unreachable
+        // host: a minute or more): then the stack is left as it is and vu
+        // ends with _exit.
+        if (state.pendingCalls > 0) {
           const exitNow = koffi.load('libc.so.6').func('void _exit(int status)');
           process.once('exit', (code) => exitNow(code));
           return;
