@@ -194,6 +194,7 @@ class LwipSocket implements VunetSocket {
   /** A datagram received but kept (MSG_PEEK). */
   private datagram?: { data: Buffer; addr?: Buffer };
   private writeShut = false;
+  private retry?: NodeJS.Timeout;
   private closed = false;
   private state: ConnectState;
   private error = 0;
@@ -271,6 +272,13 @@ class LwipSocket implements VunetSocket {
       // Nothing more now: arm the callback, unless data came meanwhile.
       if (!this.ready(POLLIN)) return;
     }
+    // lwIPv6 says readable (data on its way to the socket) but its read says
+    // EAGAIN, and it arms no callback while it says readable: ask again
+    // shortly, or the socket would wait forever (seen: a download stalled).
+    this.retry ??= setTimeout(() => {
+      this.retry = undefined;
+      this.check(POLLIN);
+    }, 1);
   }
 
   /** Up to length bytes from the inbox (kept with MSG_PEEK). */
@@ -564,6 +572,7 @@ class LwipSocket implements VunetSocket {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
     this.b.disarm(this.key);
     this.b.disarm(this.key + 1n);
     this.l.unsubscribe(this.fd, this.key);
