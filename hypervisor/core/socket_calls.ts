@@ -117,8 +117,13 @@ export class SocketCalls {
   private async connect(f: SocketFile, fd: number, addr: Buffer): Promise<Decision> {
     const r = await f.socket.connect(addr);
     if (f.connectWaiting) {
-      // The re-issue after the wait: the outcome of the connection.
-      if (r === -ERR.EALREADY || r === -ERR.EINPROGRESS) return { kind: 'wait', fd, events: EPOLLOUT, by: f.module, timeoutMs: f.sndTimeoutMs };
+      // The re-issue after the wait: the outcome of the connection. (A wait
+      // cut by a signal leaves the flag; if the fd became non-blocking
+      // meanwhile, a pending connect is EALREADY, as the kernel says.)
+      if (r === -ERR.EALREADY || r === -ERR.EINPROGRESS) {
+        if (f.nonblocking) return this.skip(f, errno('EALREADY'));
+        return { kind: 'wait', fd, events: EPOLLOUT, by: f.module, timeoutMs: f.sndTimeoutMs };
+      }
       f.connectWaiting = false;
       return this.skip(f, r === -ERR.EISCONN ? 0 : r);
     }
