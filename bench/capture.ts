@@ -1,6 +1,6 @@
-// Running one command for a benchmark whose numbers come from what the
-// command prints (the network benchmarks: the clients time themselves, so
-// vu's start-up and the stack's set-up stay out of the rate).
+// Running one command for a benchmark: its wall time, and what it printed
+// (the network benchmarks take their numbers from the clients, which time
+// themselves, so vu's start-up and the stack's set-up stay out of the rate).
 //
 // Every command leads a process group of its own; a run that outlives its
 // timeout is killed with its whole group (vu's helper and guests die with
@@ -45,6 +45,8 @@ export interface CaptureOptions {
   tool: string;
   timeoutMs: number;
   env?: NodeJS.ProcessEnv;
+  /** Discard stdout (a timed command whose output is not the result, e.g. find /usr). */
+  ignoreStdout?: boolean;
 }
 
 /** Runs argv to its end; stdout whole, stderr's tail. Rejects only if it cannot be spawned. */
@@ -56,12 +58,12 @@ export function capture(argv: string[], o: CaptureOptions): Promise<Captured> {
     let stderr = '';
     const t0 = process.hrtime.bigint();
     let t1 = 0n;
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: o.env ?? process.env });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', o.ignoreStdout ? 'ignore' : 'pipe', 'pipe'], detached: true, env: o.env ?? process.env });
     const pid = child.pid;
     if (pid !== undefined) live.add(pid);
-    child.stdout!.setEncoding('utf8');
+    child.stdout?.setEncoding('utf8');
     child.stderr!.setEncoding('utf8');
-    child.stdout!.on('data', (d: string) => { stdout += d; });
+    child.stdout?.on('data', (d: string) => { stdout += d; });
     child.stderr!.on('data', (d: string) => { stderr = (stderr + d).slice(-4096); });
     const timer = setTimeout(() => {
       timedOut = true;

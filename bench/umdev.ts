@@ -17,12 +17,13 @@
 // between medians of the same invocation, and each ratio also shows the range
 // of the per-round ratios. The report (Markdown) goes to stdout, progress to
 // stderr.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT } from '../hypervisor/paths.js';
+import { capture } from './capture.js';
 import {
   type CommonOptions, type Sample as BaseSample, type Stats, VU, cpuModel, dateLine, firstLine, median, need,
   parseOptions as parseCommon, pinLines, pythonPath, ramGiB, summarize, timeStats, usageError as usageErrorIn, vuCommit, which,
@@ -83,68 +84,17 @@ interface Sample extends BaseSample {
   stderr: string;
 }
 
-/** Process groups of the children running now, killed if we are interrupted. */
-const live = new Set<number>();
 let timeoutMs = 600_000;
 let pin: string[] = [];
 
-function killGroup(pid: number): void {
-  try { process.kill(-pid, 'SIGKILL'); } catch { /* already gone */ }
-}
-
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.on(sig, () => {
-    for (const pid of live) killGroup(pid);
-    process.stderr.write(`umdev: ${sig}: killed ${live.size} running command(s)\n`);
-    process.exit(128 + (os.constants.signals[sig] ?? 1));
-  });
-}
-process.on('exit', () => { for (const pid of live) killGroup(pid); });
-
 /**
- * Wall time from spawning the full command to its exit. The command leads a
- * process group of its own (detached); on timeout the whole group is killed
- * (vu's tracer helper and the guests die with it too: PR_SET_PDEATHSIG and
- * PTRACE_O_EXITKILL), and the run counts as failed ('timeout').
+ * Wall time from spawning the full command to its exit, in a process group
+ * of its own killed whole on timeout (the run then counts as failed,
+ * 'timeout') or when the benchmark is interrupted: bench/capture.ts.
  */
-function timeRun(command: string[], env?: NodeJS.ProcessEnv): Promise<Sample> {
-  const argv = [...pin, ...command];
-  return new Promise((resolve, reject) => {
-    let timedOut = false;
-    let stderr = '';
-    const t0 = process.hrtime.bigint();
-    const child = spawn(argv[0], argv.slice(1), {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      detached: true,
-      env: env ?? process.env,
-    });
-    const pid = child.pid;
-    if (pid !== undefined) live.add(pid);
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (d: string) => { stderr = (stderr + d).slice(-4096); });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      if (pid !== undefined) killGroup(pid); else child.kill('SIGKILL');
-    }, timeoutMs);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      if (pid !== undefined) live.delete(pid);
-      reject(e);
-    });
-    // 'close' waits for stderr to end as well as for the exit.
-    let t1 = 0n;
-    child.once('exit', () => { t1 = process.hrtime.bigint(); });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      if (pid !== undefined) {
-        // Anything the command left behind in its group goes now.
-        killGroup(pid);
-        live.delete(pid);
-      }
-      if (t1 === 0n) t1 = process.hrtime.bigint();
-      resolve({ ms: Number(t1 - t0) / 1e6, code, signal: timedOut ? 'timeout' : signal, stderr });
-    });
-  });
+async function timeRun(command: string[], env?: NodeJS.ProcessEnv): Promise<Sample> {
+  const c = await capture([...pin, ...command], { tool: 'umdev', timeoutMs, env, ignoreStdout: true });
+  return { ms: c.ms, code: c.code, signal: c.signal, stderr: c.stderr };
 }
 
 /** The per-round ratios a[i] / b[i], and the ratio of the medians. */
